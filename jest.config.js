@@ -1,0 +1,29 @@
+/** Jest: TypeScript via ts-jest (transpile only; `npm run typecheck` does the type check).
+ *  jose 6 is ESM-only, so it is transformed too. One embedded PostgreSQL serves all test
+ *  files; each file gets its own database (see test/global-setup.ts). */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/services', '<rootDir>/charts', '<rootDir>/test', '<rootDir>/scripts'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.[tj]s$': [
+      'ts-jest',
+      {
+        tsconfig: {
+          allowJs: true,
+          isolatedModules: true,
+          module: 'commonjs',
+          moduleResolution: 'node10',
+          customConditions: null,
+        },
+        diagnostics: false,
+      },
+    ],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!(jose)/)'],
+  moduleNameMapper: { '^@myhotel/common$': '<rootDir>/services/common/src/index.ts' },
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
+  testTimeout: 30000,
+  maxWorkers: 2,
+};

@@ -1,0 +1,76 @@
+import { requirePrincipal } from '@myhotel/common';
+import { Router } from 'express';
+import type { JSONWebKeySet } from 'jose';
+import type { SessionService } from '../domain/sessions';
+import type { UserService } from '../domain/users';
+import type { components, operations } from './generated/openapi';
+import { loginThrottle, type LoginThrottleSettings } from './login-throttle';
+
+type Schemas = components['schemas'];
+type ListUsersQuery = NonNullable<operations['listUsers']['parameters']['query']>;
+
+export interface AuthRouteDeps {
+  users: UserService;
+  sessions: SessionService;
+  jwks: JSONWebKeySet;
+  loginThrottle: LoginThrottleSettings;
+}
+
+/** Thin HTTP layer: the spec has validated the input; each handler calls one use case. */
+export function authRoutes({ users, sessions, jwks, loginThrottle: throttle }: AuthRouteDeps): Router {
+  const router = Router();
+
+  router.post('/api/auth/register', async (req, res) => {
+    const user = await users.register(req.body as Schemas['RegisterRequest']);
+    res.status(201).location(`/api/users/${user.id}`).json(user);
+  });
+
+  router.post('/api/auth/login', ...loginThrottle(throttle), async (req, res) => {
+    const { email, password } = req.body as Schemas['LoginRequest'];
+    res.set('Cache-Control', 'no-store').json(await sessions.login(email, password));
+  });
+
+  router.post('/api/auth/refresh', async (req, res) => {
+    const { refresh_token } = req.body as Schemas['RefreshRequest'];
+    res.set('Cache-Control', 'no-store').json(await sessions.refresh(refresh_token));
+  });
+
+  router.post('/api/auth/logout', async (req, res) => {
+    await sessions.logout((req.body as Schemas['RefreshRequest']).refresh_token);
+    res.status(204).end();
+  });
+
+  router.get('/api/auth/me', async (req, res) => {
+    res.json(await users.me(requirePrincipal(req.principal)));
+  });
+
+  router.get('/api/users', async (req, res) => {
+    const query = req.query as ListUsersQuery;
+    res.json(await users.list(requirePrincipal(req.principal), { ...query, limit: query.limit ?? 20 }));
+  });
+
+  router.get('/api/users/:id', async (req, res) => {
+    res.json(await users.get(requirePrincipal(req.principal), req.params.id));
+  });
+
+  router.patch('/api/users/:id', async (req, res) => {
+    res.json(
+      await users.update(
+        requirePrincipal(req.principal),
+        req.params.id,
+        req.body as Schemas['UpdateUserRequest'],
+      ),
+    );
+  });
+
+  router.delete('/api/users/:id', async (req, res) => {
+    await users.delete(requirePrincipal(req.principal), req.params.id);
+    res.status(204).end();
+  });
+
+  router.get('/.well-known/jwks.json', (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=300').json(jwks);
+  });
+
+  return router;
+}

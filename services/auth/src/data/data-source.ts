@@ -1,0 +1,15 @@
+import { createDataSource, type DatabaseConfig } from '@myhotel/common';
+import { CreateAuthTables1764000000000 } from '../../migrations/1764000000000-create-auth-tables';
+import { RefreshTokenEntity, UserEntity } from './entities';
+
+export const authMigrations = [CreateAuthTables1764000000000];
+
+export function createAuthDataSource(db: DatabaseConfig) {
+  return createDataSource({
+    db,
+    schema: 'auth',
+    applicationName: 'myhotel-auth',
+    entities: [UserEntity, RefreshTokenEntity],
+    migrations: authMigrations,
+  });
+}

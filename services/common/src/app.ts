@@ -1,0 +1,69 @@
+import express, { type Express, type Router } from 'express';
+import * as OpenApiValidator from 'express-openapi-validator';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { authenticate, bearerSecurityHandler, type TokenVerifier } from './auth';
+import type { Lifecycle } from './lifecycle';
+import { httpLogger } from './logger';
+import type { Metrics } from './metrics';
+import { notFoundHandler, problemHandler } from './problem';
+
+export interface ServiceAppOptions {
+  apiSpec: string;
+  logger: Logger;
+  metrics: Metrics;
+  lifecycle: Lifecycle;
+  /** Whether the service can serve (database reachable). */
+  ready: () => Promise<boolean>;
+  verifyToken: TokenVerifier;
+  routes: Router;
+  /** Validate responses against the spec (tests); requests are always validated. */
+  validateResponses: boolean;
+  trustProxy: number;
+}
+
+/**
+ * The shared Express pipeline: request id + log → metrics → security headers → probes →
+ * JSON parser → token → OpenAPI validation → routes → problem+json errors.
+ */
+export function createServiceApp(options: ServiceAppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', options.trustProxy);
+  app.set('etag', false);
+  app.use(httpLogger(options.logger));
+  app.use(options.metrics.middleware);
+  app.use(helmet());
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const ok = !options.lifecycle.draining && (await options.ready());
+    res
+      .status(ok ? 200 : 503)
+      .json({ status: ok ? 'ready' : options.lifecycle.draining ? 'draining' : 'unavailable' });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
+  });
+
+  app.use(express.json({ limit: '100kb', strict: true, type: ['application/json', 'application/*+json'] }));
+  app.use(authenticate(options.verifyToken));
+  app.use(
+    OpenApiValidator.middleware({
+      apiSpec: options.apiSpec,
+      $refParser: { mode: 'bundle' },
+      validateRequests: { allowUnknownQueryParameters: false, coerceTypes: false },
+      validateResponses: options.validateResponses ? { removeAdditional: false } : false,
+      validateSecurity: { handlers: { bearerAuth: bearerSecurityHandler } },
+      validateFormats: true,
+      ajvFormats: { mode: 'full' },
+      ignoreUndocumented: false,
+    }),
+  );
+  app.use(options.routes);
+  app.use(notFoundHandler);
+  app.use(problemHandler(options.logger, options.validateResponses));
+  return app;
+}

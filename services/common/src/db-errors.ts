@@ -1,0 +1,54 @@
+/** PostgreSQL error classification, shared by the data layers of both services. */
+interface PgLikeError {
+  code?: string;
+  constraint?: string;
+  message?: string;
+  driverError?: PgLikeError;
+}
+
+function pgError(err: unknown): PgLikeError {
+  const e = (err ?? {}) as PgLikeError;
+  return e.driverError ?? e;
+}
+
+export function isUniqueViolation(err: unknown, constraint?: string): boolean {
+  const e = pgError(err);
+  return e.code === '23505' && (constraint === undefined || e.constraint === constraint);
+}
+
+export function isExclusionViolation(err: unknown, constraint?: string): boolean {
+  const e = pgError(err);
+  return e.code === '23P01' && (constraint === undefined || e.constraint === constraint);
+}
+
+export function isForeignKeyViolation(err: unknown): boolean {
+  return pgError(err).code === '23503';
+}
+
+export function isSerializationFailure(err: unknown): boolean {
+  const code = pgError(err).code;
+  return code === '40001' || code === '40P01';
+}
+
+const unavailableMessages = [
+  'Connection terminated',
+  'timeout exceeded when trying to connect',
+  'Connection refused',
+  'connect ECONNREFUSED',
+  'Client has encountered a connection error',
+  'terminating connection',
+  'the database system is',
+  'Query read timeout',
+];
+
+/** True for errors meaning "the database cannot serve right now" (→ 503), not a bug. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const e = pgError(err);
+  const code = e.code ?? '';
+  if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || code === '57014')
+    return true;
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN'].includes(code))
+    return true;
+  const message = e.message ?? (err instanceof Error ? err.message : '');
+  return unavailableMessages.some((m) => message.includes(m));
+}

@@ -1,0 +1,59 @@
+import type { Express } from 'express';
+import type { DataSource } from 'typeorm';
+import type { BaseEnv } from './config';
+import { ConfigError } from './config';
+import { migrate } from './db';
+import { exitOnSignals, Lifecycle, serve, type RunningServer } from './lifecycle';
+import type { Logger } from './logger';
+
+export interface StartServiceOptions {
+  name: string;
+  env: BaseEnv;
+  logger: Logger;
+  dataSource: DataSource;
+  /** Builds the app once the database pool is up (may do start-up work such as the first admin). */
+  buildApp: (lifecycle: Lifecycle) => Express | Promise<Express>;
+}
+
+/** The common `start()` of a service: pool → app → listen → drain on SIGTERM. */
+export async function startService({
+  name,
+  env,
+  logger,
+  dataSource,
+  buildApp,
+}: StartServiceOptions): Promise<RunningServer> {
+  await dataSource.initialize();
+  const lifecycle = new Lifecycle();
+  const app = await buildApp(lifecycle);
+  const running = await serve({
+    app,
+    port: env.PORT,
+    lifecycle,
+    logger,
+    shutdownDelayMs: env.SHUTDOWN_DELAY_MS,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    onClose: () => dataSource.destroy(),
+  });
+  logger.info({ port: running.port }, `${name} listening`);
+  exitOnSignals(running, logger, env.SHUTDOWN_DELAY_MS + env.SHUTDOWN_TIMEOUT_MS + 2000);
+  return running;
+}
+
+/** Applies a service's migrations with its own pool, closed afterwards. */
+export async function migrateService(dataSource: DataSource, lockName: string): Promise<string[]> {
+  await dataSource.initialize();
+  try {
+    return await migrate(dataSource, lockName);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+/** Runs an entry point; a config error prints only its message (which names the variable). */
+export function runMain(main: () => Promise<unknown>): void {
+  main().catch((err: unknown) => {
+    console.error(err instanceof ConfigError ? err.message : err);
+    process.exit(1);
+  });
+}
