@@ -1,0 +1,177 @@
+/**
+ * `npm start`: the whole system on this machine. Embedded PostgreSQL (or DATABASE_URL),
+ * bootstrap, migrations, demo data, auth + hotel as child processes, and a gateway on
+ * PORT (8080) routing exactly as the Ingress does. Ctrl-C stops everything.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { migrateAuth } from '../services/auth/src/cli/migrate';
+import { migrateHotel } from '../services/hotel/src/cli/migrate';
+import { seedDemo } from '../services/hotel/src/cli/seed-demo';
+import { startGateway } from './gateway';
+import { localSecrets, prepareLocalDatabase, repoRoot, type LocalSecrets } from './lib/local-stack';
+import { freePort } from './lib/ports';
+
+const log = (line: string) => console.log(`[myhotel] ${line}`);
+const gatewayPort = Number(process.env.PORT ?? 8080);
+const demoUsers = {
+  admin: 'admin@myhotel.local',
+  staff: 'staff@myhotel.local',
+  guest: 'guest@myhotel.local',
+};
+
+const children: ChildProcess[] = [];
+let gateway: Server | undefined;
+let stopDatabase: () => Promise<void> = async () => undefined;
+let stopping = false;
+
+function spawnService(name: 'auth' | 'hotel', env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=typescript', '--import', 'tsx', join('services', name, 'src', 'main.ts')],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, ...env, DATABASE_URL: env.DATABASE_URL },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      log(`${name} exited unexpectedly (${signal ?? code}); stopping`);
+      void shutdown(1);
+    }
+  });
+  children.push(child);
+  return child;
+}
+
+async function waitReady(name: string, port: number, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${name} did not become ready on port ${port}`);
+}
+
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log('stopping…');
+  gateway?.close();
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
+          child.once('exit', () => {
+            clearTimeout(kill);
+            resolve();
+          });
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+  await stopDatabase().catch((err: unknown) => log(`postgres stop: ${String(err)}`));
+  log('stopped');
+  process.exit(code);
+}
+
+/** Demo staff and guest accounts, created through the public API on first start. */
+async function ensureDemoUsers(authPort: number, secrets: LocalSecrets): Promise<void> {
+  const api = (path: string, body: unknown, token?: string, method = 'POST') =>
+    fetch(`http://127.0.0.1:${authPort}${path}`, {
+      method,
+      headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+  const guest = await api('/api/auth/register', {
+    name: 'Demo Guest',
+    email: demoUsers.guest,
+    password: secrets.guestPassword,
+  });
+  const staff = await api('/api/auth/register', {
+    name: 'Demo Staff',
+    email: demoUsers.staff,
+    password: secrets.staffPassword,
+  });
+  if (staff.status === 201) {
+    const login = await api('/api/auth/login', { email: demoUsers.admin, password: secrets.adminPassword });
+    const { access_token } = (await login.json()) as { access_token: string };
+    const { id } = (await staff.json()) as { id: string };
+    await api(`/api/users/${id}`, { role: 'staff' }, access_token, 'PATCH');
+  }
+  if (![201, 409].includes(guest.status)) log(`demo guest not created (${guest.status})`);
+}
+
+async function main(): Promise<void> {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void shutdown(0));
+  const secrets = localSecrets();
+  const db = await prepareLocalDatabase(secrets, log);
+  stopDatabase = db.stop;
+  log(`database: ${db.description}`);
+
+  const [authPort, hotelPort] = await Promise.all([freePort(), freePort()]);
+  const common = {
+    NODE_ENV: 'development',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    JWT_ISSUER: 'myhotel-auth',
+    JWT_AUDIENCE: 'myhotel',
+    SHUTDOWN_DELAY_MS: '0',
+  };
+  const authEnv = {
+    ...common,
+    PORT: String(authPort),
+    DATABASE_URL: db.authUrl,
+    JWT_PRIVATE_KEY: secrets.jwtPrivateKey,
+    ADMIN_EMAIL: demoUsers.admin,
+    ADMIN_PASSWORD: secrets.adminPassword,
+    ADMIN_NAME: 'Demo Admin',
+    TRUST_PROXY: '1',
+  };
+  const applied = await migrateAuth(authEnv);
+  log(`auth migrations: ${applied.length ? applied.join(', ') : 'up to date'}`);
+  spawnService('auth', authEnv);
+  await waitReady('auth', authPort);
+  await ensureDemoUsers(authPort, secrets);
+
+  const upstreams = { auth: `http://127.0.0.1:${authPort}`, hotel: `http://127.0.0.1:${hotelPort}` };
+  {
+    const hotelEnv = {
+      ...common,
+      PORT: String(hotelPort),
+      DATABASE_URL: db.hotelUrl,
+      JWKS_URL: `http://127.0.0.1:${authPort}/.well-known/jwks.json`,
+      TRUST_PROXY: '1',
+    };
+    const hotelApplied = await migrateHotel(hotelEnv);
+    log(`hotel migrations: ${hotelApplied.length ? hotelApplied.join(', ') : 'up to date'}`);
+    const seeded = await seedDemo(hotelEnv);
+    if (seeded > 0) log(`demo data: ${seeded} rooms`);
+    spawnService('hotel', hotelEnv);
+    await waitReady('hotel', hotelPort);
+  }
+
+  gateway = await startGateway(gatewayPort, upstreams);
+  log('');
+  log(`MyHotel is running at http://localhost:${gatewayPort}`);
+  log(`  admin  ${demoUsers.admin}  ${secrets.adminPassword}`);
+  log(`  staff  ${demoUsers.staff}  ${secrets.staffPassword}`);
+  log(`  guest  ${demoUsers.guest}  ${secrets.guestPassword}`);
+  log(
+    `  try:   curl -s -X POST http://localhost:${gatewayPort}/api/auth/login -H 'Content-Type: application/json' \\`,
+  );
+  log(`           -d '{"email":"${demoUsers.guest}","password":"${secrets.guestPassword}"}'`);
+  log('Press Ctrl-C to stop.');
+}
+
+main().catch(async (err: unknown) => {
+  console.error('[myhotel] start failed:', err instanceof Error ? err.message : err);
+  await shutdown(1);
+});

@@ -1,0 +1,77 @@
+import {
+  createServiceApp,
+  createTokenVerifier,
+  databaseReachable,
+  findApiSpec,
+  type Lifecycle,
+  type Logger,
+  type Metrics,
+} from '@myhotel/common';
+import type { Express } from 'express';
+import type { JWTVerifyGetKey } from 'jose';
+import type { DataSource } from 'typeorm';
+import { hotelRoutes } from './api/routes';
+import type { HotelConfig } from './config';
+import { BookingRepository } from './data/booking-repository';
+import { NotificationRepository } from './data/notification-repository';
+import { RoomRepository } from './data/room-repository';
+import { BookingService } from './domain/bookings';
+import { todayUtc } from './domain/dates';
+import { NotificationService } from './domain/notifications';
+import { RoomService } from './domain/rooms';
+
+export const hotelApiSpec = findApiSpec('hotel.yaml', __dirname);
+
+export interface HotelAppDeps {
+  config: HotelConfig;
+  dataSource: DataSource;
+  /**
+   * Keys that verify auth's access tokens: `remoteKeySet(JWKS_URL)` in production,
+   * `localKeySet(jwks)` in in-process tests. Hotel trusts the token's `role` claim, which
+   * can be stale by at most the token lifetime (15 minutes) after an admin changes a role.
+   */
+  keys: JWTVerifyGetKey;
+  logger: Logger;
+  metrics: Metrics;
+  lifecycle: Lifecycle;
+  /** The current UTC date, 'YYYY-MM-DD' (injectable for tests). */
+  today?: () => string;
+}
+
+export interface HotelApp {
+  app: Express;
+  rooms: RoomService;
+  bookings: BookingService;
+  notifications: NotificationService;
+}
+
+export function createHotelApp({
+  config,
+  dataSource,
+  keys,
+  logger,
+  metrics,
+  lifecycle,
+  today = () => todayUtc(),
+}: HotelAppDeps): HotelApp {
+  const { env } = config;
+  const rooms = new RoomService(new RoomRepository(dataSource), today);
+  const bookings = new BookingService(
+    new BookingRepository(dataSource),
+    { idempotencyKeyTtlHours: env.IDEMPOTENCY_KEY_TTL_HOURS },
+    today,
+  );
+  const notifications = new NotificationService(new NotificationRepository(dataSource));
+  const app = createServiceApp({
+    apiSpec: hotelApiSpec,
+    logger,
+    metrics,
+    lifecycle,
+    ready: () => databaseReachable(dataSource),
+    verifyToken: createTokenVerifier({ issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, keys }),
+    routes: hotelRoutes({ rooms, bookings, notifications }),
+    validateResponses: env.NODE_ENV !== 'production',
+    trustProxy: env.TRUST_PROXY,
+  });
+  return { app, rooms, bookings, notifications };
+}

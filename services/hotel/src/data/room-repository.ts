@@ -1,0 +1,218 @@
+import { isUniqueViolation, type Page } from '@myhotel/common';
+import type { DataSource, EntityManager } from 'typeorm';
+import { activeStatuses } from '../domain/booking-state';
+import type { RoomRecord, RoomStatus } from './entities';
+import { decodeKeyset, encodeKeyset, keysetPatterns, returnedRows } from './keyset';
+
+export class DuplicateRoomNumberError extends Error {}
+
+export const roomColumns = (alias: string) => `
+  ${alias}.id, ${alias}.number, ${alias}.type, ${alias}.capacity,
+  ${alias}.price_per_night::text AS "pricePerNight", ${alias}.status,
+  ${alias}.created_at AS "createdAt", ${alias}.updated_at AS "updatedAt", ${alias}.deleted_at AS "deletedAt"`;
+
+export interface RoomFilter {
+  type?: string;
+  status?: RoomStatus;
+  minCapacity?: number;
+  limit: number;
+  cursor?: string;
+}
+
+export interface AvailabilitySearch {
+  checkIn: string;
+  checkOut: string;
+  nights: number;
+  guests?: number;
+  type?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export interface AvailableRoom {
+  room: RoomRecord;
+  nights: number;
+  totalPrice: string;
+}
+
+export type NewRoom = Pick<RoomRecord, 'number' | 'type' | 'capacity' | 'pricePerNight' | 'status'>;
+export type RoomChanges = Partial<NewRoom>;
+
+const activeList = activeStatuses.map((s) => `'${s}'`).join(', ');
+
+function translate(err: unknown): never {
+  if (isUniqueViolation(err, 'rooms_number_key')) throw new DuplicateRoomNumberError();
+  throw err;
+}
+
+export class RoomRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  transaction<T>(work: (tx: RoomTx) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction((manager) => work(new RoomTx(manager)));
+  }
+
+  async findById(id: string): Promise<RoomRecord | null> {
+    const rows: RoomRecord[] = await this.dataSource.query(
+      `SELECT ${roomColumns('r')} FROM hotel.rooms r WHERE r.id = $1 AND r.deleted_at IS NULL`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  async insert(room: NewRoom): Promise<RoomRecord> {
+    try {
+      const rows: RoomRecord[] = await this.dataSource.query(
+        `INSERT INTO hotel.rooms AS r (number, type, capacity, price_per_night, status)
+         VALUES ($1, $2, $3, $4::numeric, $5) RETURNING ${roomColumns('r')}`,
+        [room.number, room.type, room.capacity, room.pricePerNight, room.status],
+      );
+      return rows[0]!;
+    } catch (err) {
+      return translate(err);
+    }
+  }
+
+  /** Rooms by number (then id), keyset-paginated. */
+  async list(filter: RoomFilter): Promise<Page<RoomRecord>> {
+    const where = ['r.deleted_at IS NULL'];
+    const params: unknown[] = [];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    if (filter.type !== undefined) where.push(`r.type = ${param(filter.type)}`);
+    if (filter.status !== undefined) where.push(`r.status = ${param(filter.status)}`);
+    if (filter.minCapacity !== undefined) where.push(`r.capacity >= ${param(filter.minCapacity)}`);
+    const after = decodeKeyset(filter.cursor, [keysetPatterns.roomNumber, keysetPatterns.uuid]);
+    if (after)
+      where.push(`(r.number COLLATE "C", r.id) > (${param(after[0])} COLLATE "C", ${param(after[1])}::uuid)`);
+    const rows: RoomRecord[] = await this.dataSource.query(
+      `SELECT ${roomColumns('r')} FROM hotel.rooms r WHERE ${where.join(' AND ')}
+       ORDER BY r.number COLLATE "C", r.id LIMIT ${param(filter.limit + 1)}`,
+      params,
+    );
+    const page = rows.slice(0, filter.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page,
+      next_cursor: rows.length > filter.limit && last ? encodeKeyset([last.number, last.id]) : null,
+    };
+  }
+
+  /**
+   * Rooms not in maintenance with no booking in an active state overlapping [checkIn, checkOut)
+   * (the NOT EXISTS is answered by the exclusion constraint's GiST index), with the price of
+   * the stay computed in SQL as numeric. Ordered by that price, then number.
+   */
+  async available(search: AvailabilitySearch): Promise<Page<AvailableRoom>> {
+    const params: unknown[] = [search.checkIn, search.checkOut, search.nights];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    const where = [
+      'r.deleted_at IS NULL',
+      `r.status <> 'maintenance'`,
+      `NOT EXISTS (
+         SELECT 1 FROM hotel.bookings b
+         WHERE b.room_id = r.id AND b.status IN (${activeList})
+           AND daterange(b.check_in, b.check_out) && daterange($1::date, $2::date))`,
+    ];
+    if (search.guests !== undefined) where.push(`r.capacity >= ${param(search.guests)}`);
+    if (search.type !== undefined) where.push(`r.type = ${param(search.type)}`);
+    const after = decodeKeyset(search.cursor, [
+      keysetPatterns.money,
+      keysetPatterns.roomNumber,
+      keysetPatterns.uuid,
+    ]);
+    if (after) {
+      where.push(
+        `(r.price_per_night, r.number COLLATE "C", r.id) > (${param(after[0])}::numeric, ${param(after[1])} COLLATE "C", ${param(after[2])}::uuid)`,
+      );
+    }
+    const rows: Array<RoomRecord & { totalPrice: string }> = await this.dataSource.query(
+      `SELECT ${roomColumns('r')}, (r.price_per_night * $3::integer)::numeric(12, 2)::text AS "totalPrice"
+       FROM hotel.rooms r WHERE ${where.join(' AND ')}
+       ORDER BY r.price_per_night, r.number COLLATE "C", r.id LIMIT ${param(search.limit + 1)}`,
+      params,
+    );
+    const page = rows.slice(0, search.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(({ totalPrice, ...room }) => ({ room, nights: search.nights, totalPrice })),
+      next_cursor:
+        rows.length > search.limit && last ? encodeKeyset([last.pricePerNight, last.number, last.id]) : null,
+    };
+  }
+
+  /** Inserts the rooms only when there is none yet (one transaction, table-locked: safe at every start). */
+  seedIfEmpty(rooms: NewRoom[]): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query('LOCK TABLE hotel.rooms IN SHARE ROW EXCLUSIVE MODE');
+      const [row] = (await manager.query('SELECT count(*)::int AS n FROM hotel.rooms')) as Array<{
+        n: number;
+      }>;
+      if ((row?.n ?? 0) > 0) return 0;
+      for (const room of rooms) {
+        await manager.query(
+          `INSERT INTO hotel.rooms (number, type, capacity, price_per_night, status) VALUES ($1, $2, $3, $4::numeric, $5)`,
+          [room.number, room.type, room.capacity, room.pricePerNight, room.status],
+        );
+      }
+      return rooms.length;
+    });
+  }
+}
+
+export class RoomTx {
+  constructor(private readonly manager: EntityManager) {}
+
+  /**
+   * Locks a room that exists. `FOR UPDATE` (delete) waits for bookings being inserted (they
+   * hold FOR KEY SHARE); `FOR NO KEY UPDATE` (edit) does not block them.
+   */
+  async lock(id: string, mode: 'update' | 'no key update'): Promise<RoomRecord | null> {
+    const rows: RoomRecord[] = await this.manager.query(
+      `SELECT ${roomColumns('r')} FROM hotel.rooms r WHERE r.id = $1 AND r.deleted_at IS NULL FOR ${mode.toUpperCase()}`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  async update(id: string, changes: RoomChanges): Promise<RoomRecord> {
+    const sets: string[] = [];
+    const params: unknown[] = [id];
+    const set = (column: string, value: unknown, cast = '') =>
+      sets.push(`${column} = $${params.push(value)}${cast}`);
+    if (changes.number !== undefined) set('number', changes.number);
+    if (changes.type !== undefined) set('type', changes.type);
+    if (changes.capacity !== undefined) set('capacity', changes.capacity);
+    if (changes.pricePerNight !== undefined) set('price_per_night', changes.pricePerNight, '::numeric');
+    if (changes.status !== undefined) set('status', changes.status);
+    try {
+      const result: unknown = await this.manager.query(
+        `UPDATE hotel.rooms AS r SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE r.id = $1 RETURNING ${roomColumns('r')}`,
+        params,
+      );
+      return returnedRows<RoomRecord>(result)[0]!;
+    } catch (err) {
+      return translate(err);
+    }
+  }
+
+  /**
+   * Whether the room has a booking that still holds it: checked in, or pending/confirmed
+   * with a stay that has not ended by `today`.
+   */
+  async hasActiveBookings(roomId: string, today: string): Promise<boolean> {
+    const rows: unknown[] = await this.manager.query(
+      `SELECT 1 FROM hotel.bookings
+       WHERE room_id = $1 AND (status = 'checked_in' OR (status IN ('pending', 'confirmed') AND check_out > $2::date))
+       LIMIT 1`,
+      [roomId, today],
+    );
+    return rows.length > 0;
+  }
+
+  /** Soft delete: the bookings (history) keep their room; the number becomes free. */
+  async softDelete(id: string): Promise<void> {
+    await this.manager.query('UPDATE hotel.rooms SET deleted_at = now(), updated_at = now() WHERE id = $1', [
+      id,
+    ]);
+  }
+}

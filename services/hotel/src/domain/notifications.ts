@@ -1,0 +1,22 @@
+import { NotFoundError, type Page, type Principal } from '@myhotel/common';
+import type { NotificationRepository } from '../data/notification-repository';
+import { toNotificationView, type NotificationView } from './views';
+
+/** A user's own notifications; anyone else's id answers 404. */
+export class NotificationService {
+  constructor(private readonly notifications: NotificationRepository) {}
+
+  async list(
+    principal: Principal,
+    query: { unread?: boolean; limit: number; cursor?: string },
+  ): Promise<Page<NotificationView>> {
+    const page = await this.notifications.list({ userId: principal.userId, ...query });
+    return { items: page.items.map(toNotificationView), next_cursor: page.next_cursor };
+  }
+
+  async markRead(principal: Principal, id: string): Promise<NotificationView> {
+    const notification = await this.notifications.markRead(id, principal.userId);
+    if (!notification) throw new NotFoundError('Notification not found');
+    return toNotificationView(notification);
+  }
+}

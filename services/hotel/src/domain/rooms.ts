@@ -1,0 +1,150 @@
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  requireRole,
+  type Page,
+  type Principal,
+} from '@myhotel/common';
+import type { RoomStatus } from '../data/entities';
+import { DuplicateRoomNumberError, type RoomChanges, type RoomRepository } from '../data/room-repository';
+import { validateStay } from './dates';
+import { toRoomView, type AvailabilityView, type RoomView } from './views';
+
+export interface RoomInput {
+  number: string;
+  type: string;
+  capacity: number;
+  price_per_night: string;
+  status?: 'available' | 'maintenance';
+}
+
+export type RoomPatch = Partial<RoomInput>;
+
+export interface RoomListQuery {
+  type?: string;
+  status?: RoomStatus;
+  min_capacity?: number;
+  limit: number;
+  cursor?: string;
+}
+
+export interface AvailabilityQuery {
+  check_in: string;
+  check_out: string;
+  guests?: number;
+  type?: string;
+  limit: number;
+  cursor?: string;
+}
+
+const duplicateNumber = () => new ConflictError('A room with this number already exists');
+const roomNotFound = () => new NotFoundError('Room not found');
+
+/**
+ * Rooms and availability. Reads are public. Admins manage rooms; staff may only move a
+ * room into or out of maintenance. `occupied` belongs to check-in/check-out alone.
+ */
+export class RoomService {
+  constructor(
+    private readonly rooms: RoomRepository,
+    private readonly today: () => string,
+  ) {}
+
+  async list(query: RoomListQuery): Promise<Page<RoomView>> {
+    const page = await this.rooms.list({
+      type: query.type,
+      status: query.status,
+      minCapacity: query.min_capacity,
+      limit: query.limit,
+      cursor: query.cursor,
+    });
+    return { items: page.items.map(toRoomView), next_cursor: page.next_cursor };
+  }
+
+  async get(id: string): Promise<RoomView> {
+    const room = await this.rooms.findById(id);
+    if (!room) throw roomNotFound();
+    return toRoomView(room);
+  }
+
+  async create(principal: Principal, input: RoomInput): Promise<RoomView> {
+    requireRole(principal, 'admin');
+    try {
+      const room = await this.rooms.insert({
+        number: input.number,
+        type: input.type,
+        capacity: input.capacity,
+        pricePerNight: input.price_per_night,
+        status: input.status ?? 'available',
+      });
+      return toRoomView(room);
+    } catch (err) {
+      if (err instanceof DuplicateRoomNumberError) throw duplicateNumber();
+      throw err;
+    }
+  }
+
+  async update(principal: Principal, id: string, patch: RoomPatch): Promise<RoomView> {
+    requireRole(principal, 'staff', 'admin');
+    if (principal.role === 'staff' && Object.keys(patch).some((field) => field !== 'status')) {
+      throw new ForbiddenError('Staff may only change the status of a room (maintenance)');
+    }
+    try {
+      return await this.rooms.transaction(async (tx) => {
+        const room = await tx.lock(id, 'no key update');
+        if (!room) throw roomNotFound();
+        if (patch.status !== undefined && room.status === 'occupied') {
+          throw new ConflictError('The room is occupied; its status changes with check-out', {
+            current_status: room.status,
+          });
+        }
+        const changes: RoomChanges = {
+          number: patch.number,
+          type: patch.type,
+          capacity: patch.capacity,
+          pricePerNight: patch.price_per_night,
+          status: patch.status,
+        };
+        return toRoomView(await tx.update(id, changes));
+      });
+    } catch (err) {
+      if (err instanceof DuplicateRoomNumberError) throw duplicateNumber();
+      throw err;
+    }
+  }
+
+  /** Refused while a booking still holds the room (checked in, or a stay not yet ended). */
+  async delete(principal: Principal, id: string): Promise<void> {
+    requireRole(principal, 'admin');
+    await this.rooms.transaction(async (tx) => {
+      const room = await tx.lock(id, 'update');
+      if (!room) throw roomNotFound();
+      if (await tx.hasActiveBookings(id, this.today())) {
+        throw new ConflictError('The room has active or future bookings; cancel them first');
+      }
+      await tx.softDelete(id);
+    });
+  }
+
+  async availability(query: AvailabilityQuery): Promise<Page<AvailabilityView>> {
+    const nights = validateStay(query.check_in, query.check_out);
+    const page = await this.rooms.available({
+      checkIn: query.check_in,
+      checkOut: query.check_out,
+      nights,
+      guests: query.guests,
+      type: query.type,
+      limit: query.limit,
+      cursor: query.cursor,
+    });
+    return {
+      items: page.items.map((item) => ({
+        room: toRoomView(item.room),
+        nights: item.nights,
+        total_price: item.totalPrice,
+      })),
+      next_cursor: page.next_cursor,
+    };
+  }
+}

@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { createLogger, createMetrics, Lifecycle, localKeySet, type Role } from '@myhotel/common';
+import type { JWTVerifyGetKey } from 'jose';
+import supertest from 'supertest';
+import { AccessTokenSigner } from '../../services/auth/src/domain/tokens';
+import { createHotelApp } from '../../services/hotel/src/app';
+import { migrateHotel } from '../../services/hotel/src/cli/migrate';
+import { loadHotelConfig } from '../../services/hotel/src/config';
+import { createHotelDataSource } from '../../services/hotel/src/data/data-source';
+import { addDays, todayUtc } from '../../services/hotel/src/domain/dates';
+import { startAuthForTest, testAudience, testIssuer } from './auth';
+import { createTestDatabase, type TestDatabase } from './database';
+
+/** A date `offset` days from today (UTC), 'YYYY-MM-DD'. */
+export const day = (offset: number): string => addDays(todayUtc(), offset);
+
+export function hotelEnv(db: TestDatabase, overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DATABASE_URL: db.urlFor('hotel'),
+    JWT_ISSUER: testIssuer,
+    JWT_AUDIENCE: testAudience,
+    JWKS_URL: 'http://127.0.0.1:9/.well-known/jwks.json',
+    ...overrides,
+  };
+}
+
+export interface RoomJson {
+  id: string;
+  number: string;
+  type: string;
+  capacity: number;
+  price_per_night: string;
+  status: 'available' | 'occupied' | 'maintenance';
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TestUser {
+  id: string;
+  role: Role;
+  accessToken: string;
+  auth: { Authorization: string };
+}
+
+export interface HotelHarnessOptions {
+  env?: Record<string, string>;
+  /** Verification keys; default: auth's JWKS in-process (`localKeySet`). */
+  keys?: (auth: Awaited<ReturnType<typeof startAuthForTest>>) => JWTVerifyGetKey;
+}
+
+/**
+ * The hotel service in-process on a fresh database that it shares with a real auth service
+ * (both schemas in one database, as in production), with real migrations.
+ */
+export async function startHotelForTest(options: HotelHarnessOptions = {}) {
+  const db = await createTestDatabase();
+  const auth = await startAuthForTest({}, db);
+  const env = hotelEnv(db, options.env);
+  await migrateHotel(env);
+  const config = loadHotelConfig(env);
+  const dataSource = createHotelDataSource(config.db);
+  await dataSource.initialize();
+  const lifecycle = new Lifecycle();
+  const logger = createLogger('hotel', config.env.LOG_LEVEL);
+  const keys = options.keys ? options.keys(auth) : localKeySet(auth.keys.jwks);
+  const hotel = createHotelApp({
+    config,
+    dataSource,
+    keys,
+    logger,
+    metrics: createMetrics('hotel'),
+    lifecycle,
+  });
+  const http = supertest(hotel.app);
+  const signer = new AccessTokenSigner(auth.keys, {
+    issuer: testIssuer,
+    audience: testAudience,
+    accessTokenTtlSeconds: 900,
+    refreshTokenTtlDays: 30,
+  });
+
+  /** A user with a real access token signed by auth's key (fast: no account, no argon2). */
+  async function user(role: Role = 'guest', id: string = randomUUID()): Promise<TestUser> {
+    const accessToken = await signer.sign(id, role);
+    return { id, role, accessToken, auth: { Authorization: `Bearer ${accessToken}` } };
+  }
+
+  /** A registered account that logged in through auth's API (slower: real argon2). */
+  async function account(role: Role = 'guest'): Promise<TestUser> {
+    const u = await auth.user(role);
+    return { id: u.id, role, accessToken: u.accessToken, auth: u.auth };
+  }
+
+  const admin = await user('admin');
+  const staff = await user('staff');
+  let roomSeq = 0;
+
+  /** Creates a room through the API (as admin); a unique number and, by default, a unique type. */
+  async function room(fields: Record<string, unknown> = {}): Promise<RoomJson> {
+    roomSeq += 1;
+    const body = {
+      number: `R${roomSeq}-${Math.random().toString(36).slice(2, 6)}`,
+      type: `type-${randomUUID().slice(0, 8)}`,
+      capacity: 2,
+      price_per_night: '100.00',
+      ...fields,
+    };
+    const res = await http.post('/api/rooms').set(admin.auth).send(body);
+    if (res.status !== 201) throw new Error(`room creation failed: ${res.status} ${res.text}`);
+    return res.body as RoomJson;
+  }
+
+  /** Books through the API; returns the response (not asserting the status). */
+  function book(who: TestUser, fields: Record<string, unknown>, headers: Record<string, string> = {}) {
+    return http
+      .post('/api/bookings')
+      .set({ ...who.auth, ...headers })
+      .send({ guests: 1, ...fields });
+  }
+
+  async function count(table: string, where = 'TRUE', params: unknown[] = []): Promise<number> {
+    const rows: Array<{ n: number }> = await dataSource.query(
+      `SELECT count(*)::int AS n FROM hotel.${table} WHERE ${where}`,
+      params,
+    );
+    return rows[0]!.n;
+  }
+
+  return {
+    db,
+    auth,
+    env,
+    config,
+    dataSource,
+    lifecycle,
+    logger,
+    app: hotel.app,
+    http,
+    user,
+    account,
+    admin,
+    staff,
+    room,
+    book,
+    count,
+    async close() {
+      await dataSource.destroy();
+      await auth.close();
+      await db.drop();
+    },
+  };
+}
+
+export type HotelHarness = Awaited<ReturnType<typeof startHotelForTest>>;
