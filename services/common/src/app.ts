@@ -7,6 +7,7 @@ import type { Lifecycle } from './lifecycle';
 import { httpLogger } from './logger';
 import type { Metrics } from './metrics';
 import { notFoundHandler, problemHandler } from './problem';
+import { cacheRouteMatchers } from './route-matcher-cache';
 
 export interface ServiceAppOptions {
   apiSpec: string;
@@ -27,6 +28,7 @@ export interface ServiceAppOptions {
  * JSON parser → token → OpenAPI validation → routes → problem+json errors.
  */
 export function createServiceApp(options: ServiceAppOptions): Express {
+  cacheRouteMatchers();
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxy);

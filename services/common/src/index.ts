@@ -12,3 +12,4 @@ export * from './problem';
 export * from './spec';
 export * from './jwks';
 export * from './service-main';
+export * from './route-matcher-cache';

@@ -3,7 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { BookingStatus } from '../domain/booking-state';
 import type { BookingRecord, NotificationType, RoomRecord, RoomStatus } from './entities';
 import { cursorTimestamp } from './keyset';
-import { roomColumns } from './room-repository';
+import { roomColumns, type SqlQuery } from './room-repository';
 
 /** The room is already held by a booking in an active state for an overlapping stay. */
 export class OverlappingBookingError extends Error {}
@@ -88,6 +88,27 @@ async function findDetails(manager: EntityManager, id: string): Promise<BookingD
   return rows[0] ? toDetails(rows[0]) : null;
 }
 
+/** A filtered, keyset-paginated page of bookings, newest first (`limit + 1` rows). */
+export function bookingListQuery(filter: BookingFilter): SqlQuery {
+  const where: string[] = [];
+  const values: unknown[] = [];
+  const param = (value: unknown) => `$${values.push(value)}`;
+  if (filter.ownerId !== undefined) where.push(`b.user_id = ${param(filter.ownerId)}`);
+  if (filter.userId !== undefined) where.push(`b.user_id = ${param(filter.userId)}`);
+  if (filter.status !== undefined) where.push(`b.status = ${param(filter.status)}`);
+  if (filter.roomId !== undefined) where.push(`b.room_id = ${param(filter.roomId)}`);
+  if (filter.from !== undefined) where.push(`b.check_out > ${param(filter.from)}::date`);
+  if (filter.to !== undefined) where.push(`b.check_in < ${param(filter.to)}::date`);
+  const position = decodeCursor(filter.cursor);
+  if (position)
+    where.push(`(b.created_at, b.id) < (${param(position.t)}::timestamptz, ${param(position.id)}::uuid)`);
+  return {
+    text: `${detailsSelect} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY b.created_at DESC, b.id DESC LIMIT ${param(filter.limit + 1)}`,
+    values,
+  };
+}
+
 export class BookingRepository {
   constructor(private readonly dataSource: DataSource) {}
 
@@ -102,23 +123,8 @@ export class BookingRepository {
 
   /** Newest first, keyset-paginated on (created_at, id). */
   async list(filter: BookingFilter): Promise<Page<BookingDetails>> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const param = (value: unknown) => `$${params.push(value)}`;
-    if (filter.ownerId !== undefined) where.push(`b.user_id = ${param(filter.ownerId)}`);
-    if (filter.userId !== undefined) where.push(`b.user_id = ${param(filter.userId)}`);
-    if (filter.status !== undefined) where.push(`b.status = ${param(filter.status)}`);
-    if (filter.roomId !== undefined) where.push(`b.room_id = ${param(filter.roomId)}`);
-    if (filter.from !== undefined) where.push(`b.check_out > ${param(filter.from)}::date`);
-    if (filter.to !== undefined) where.push(`b.check_in < ${param(filter.to)}::date`);
-    const position = decodeCursor(filter.cursor);
-    if (position)
-      where.push(`(b.created_at, b.id) < (${param(position.t)}::timestamptz, ${param(position.id)}::uuid)`);
-    const rows: DetailsRow[] = await this.dataSource.query(
-      `${detailsSelect} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY b.created_at DESC, b.id DESC LIMIT ${param(filter.limit + 1)}`,
-      params,
-    );
+    const { text, values } = bookingListQuery(filter);
+    const rows: DetailsRow[] = await this.dataSource.query(text, values);
     return toPage(rows, filter.limit, (row) => ({ t: row.cursorAt, id: row.id }), toDetails);
   }
 }

@@ -45,6 +45,56 @@ function translate(err: unknown): never {
   throw err;
 }
 
+export interface SqlQuery {
+  text: string;
+  values: unknown[];
+}
+
+/** SELECT of one live room by id. */
+export function roomByIdQuery(id: string): SqlQuery {
+  return {
+    text: `SELECT ${roomColumns('r')} FROM hotel.rooms r WHERE r.id = $1 AND r.deleted_at IS NULL`,
+    values: [id],
+  };
+}
+
+/**
+ * Rooms not in maintenance with no booking in an active state overlapping [checkIn, checkOut)
+ * (the NOT EXISTS is answered by the exclusion constraint's GiST index), with the price of
+ * the stay computed in SQL as numeric; `limit + 1` rows to detect a next page. Exported so
+ * the benchmark's bare baseline server runs exactly this SQL.
+ */
+export function availabilityQuery(search: AvailabilitySearch): SqlQuery {
+  const values: unknown[] = [search.checkIn, search.checkOut, search.nights];
+  const param = (value: unknown) => `$${values.push(value)}`;
+  const where = [
+    'r.deleted_at IS NULL',
+    `r.status <> 'maintenance'`,
+    `NOT EXISTS (
+       SELECT 1 FROM hotel.bookings b
+       WHERE b.room_id = r.id AND b.status IN (${activeList})
+         AND daterange(b.check_in, b.check_out) && daterange($1::date, $2::date))`,
+  ];
+  if (search.guests !== undefined) where.push(`r.capacity >= ${param(search.guests)}`);
+  if (search.type !== undefined) where.push(`r.type = ${param(search.type)}`);
+  const after = decodeKeyset(search.cursor, [
+    keysetPatterns.money,
+    keysetPatterns.roomNumber,
+    keysetPatterns.uuid,
+  ]);
+  if (after) {
+    where.push(
+      `(r.price_per_night, r.number COLLATE "C", r.id) > (${param(after[0])}::numeric, ${param(after[1])} COLLATE "C", ${param(after[2])}::uuid)`,
+    );
+  }
+  return {
+    text: `SELECT ${roomColumns('r')}, (r.price_per_night * $3::integer)::numeric(12, 2)::text AS "totalPrice"
+       FROM hotel.rooms r WHERE ${where.join(' AND ')}
+       ORDER BY r.price_per_night, r.number COLLATE "C", r.id LIMIT ${param(search.limit + 1)}`,
+    values,
+  };
+}
+
 export class RoomRepository {
   constructor(private readonly dataSource: DataSource) {}
 
@@ -53,10 +103,8 @@ export class RoomRepository {
   }
 
   async findById(id: string): Promise<RoomRecord | null> {
-    const rows: RoomRecord[] = await this.dataSource.query(
-      `SELECT ${roomColumns('r')} FROM hotel.rooms r WHERE r.id = $1 AND r.deleted_at IS NULL`,
-      [id],
-    );
+    const { text, values } = roomByIdQuery(id);
+    const rows: RoomRecord[] = await this.dataSource.query(text, values);
     return rows[0] ?? null;
   }
 
@@ -97,40 +145,10 @@ export class RoomRepository {
     };
   }
 
-  /**
-   * Rooms not in maintenance with no booking in an active state overlapping [checkIn, checkOut)
-   * (the NOT EXISTS is answered by the exclusion constraint's GiST index), with the price of
-   * the stay computed in SQL as numeric. Ordered by that price, then number.
-   */
+  /** Rooms free for the whole stay, ordered by the stay's price, then number (see availabilityQuery). */
   async available(search: AvailabilitySearch): Promise<Page<AvailableRoom>> {
-    const params: unknown[] = [search.checkIn, search.checkOut, search.nights];
-    const param = (value: unknown) => `$${params.push(value)}`;
-    const where = [
-      'r.deleted_at IS NULL',
-      `r.status <> 'maintenance'`,
-      `NOT EXISTS (
-         SELECT 1 FROM hotel.bookings b
-         WHERE b.room_id = r.id AND b.status IN (${activeList})
-           AND daterange(b.check_in, b.check_out) && daterange($1::date, $2::date))`,
-    ];
-    if (search.guests !== undefined) where.push(`r.capacity >= ${param(search.guests)}`);
-    if (search.type !== undefined) where.push(`r.type = ${param(search.type)}`);
-    const after = decodeKeyset(search.cursor, [
-      keysetPatterns.money,
-      keysetPatterns.roomNumber,
-      keysetPatterns.uuid,
-    ]);
-    if (after) {
-      where.push(
-        `(r.price_per_night, r.number COLLATE "C", r.id) > (${param(after[0])}::numeric, ${param(after[1])} COLLATE "C", ${param(after[2])}::uuid)`,
-      );
-    }
-    const rows: Array<RoomRecord & { totalPrice: string }> = await this.dataSource.query(
-      `SELECT ${roomColumns('r')}, (r.price_per_night * $3::integer)::numeric(12, 2)::text AS "totalPrice"
-       FROM hotel.rooms r WHERE ${where.join(' AND ')}
-       ORDER BY r.price_per_night, r.number COLLATE "C", r.id LIMIT ${param(search.limit + 1)}`,
-      params,
-    );
+    const { text, values } = availabilityQuery(search);
+    const rows: Array<RoomRecord & { totalPrice: string }> = await this.dataSource.query(text, values);
     const page = rows.slice(0, search.limit);
     const last = page[page.length - 1];
     return {

@@ -1,0 +1,97 @@
+import { Client } from 'pg';
+
+export interface BenchDataSet {
+  rooms: number;
+  bookings: number;
+  notifications: number;
+}
+
+/**
+ * A realistic data set, written directly as the superuser: `rooms` rooms of five types and
+ * `bookingsPerRoom` non-overlapping stays per room spread over a year (half past, half
+ * future) with a realistic mix of states, their check-in/out records and notifications.
+ */
+export async function seedBenchData(
+  superuserUrl: string,
+  rooms: number,
+  bookingsPerRoom: number,
+): Promise<BenchDataSet> {
+  const client = new Client({ connectionString: superuserUrl });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(
+      `INSERT INTO hotel.rooms (number, type, capacity, price_per_night, status)
+       SELECT 'B' || lpad(i::text, 4, '0'),
+              (ARRAY['single','double','twin','family','suite'])[1 + i % 5],
+              (ARRAY[1, 2, 2, 4, 3])[1 + i % 5],
+              (ARRAY[60, 95, 90, 140, 260])[1 + i % 5] + (i % 7) * 5 + 0.50,
+              CASE WHEN i % 50 = 0 THEN 'maintenance' ELSE 'available' END
+       FROM generate_series(1, $1::int) AS i`,
+      [rooms],
+    );
+    // Slot k of a room starts at day floor(k * 365 / n) of the year around today; stays are
+    // 1–3 nights, so stays of one room never overlap (the exclusion constraint checks it).
+    await client.query(
+      `WITH slots AS (
+         SELECT r.id AS room_id, r.price_per_night, r.capacity, k,
+                (current_date - 182 + (k * 365 / $1::int)) AS check_in,
+                1 + abs(hashtext(r.id::text || k)) % 3 AS nights,
+                abs(hashtext(k || r.id::text)) % 100 AS dice
+         FROM hotel.rooms r CROSS JOIN generate_series(0, $1::int - 1) AS k
+         WHERE r.number LIKE 'B%'
+       ), stays AS (
+         SELECT *, check_in + nights AS check_out,
+                CASE
+                  WHEN check_in + nights <= current_date THEN
+                    CASE WHEN dice < 85 THEN 'checked_out' WHEN dice < 97 THEN 'cancelled' ELSE 'no_show' END
+                  WHEN check_in <= current_date THEN 'checked_in'
+                  ELSE CASE WHEN dice < 60 THEN 'confirmed' WHEN dice < 90 THEN 'pending' ELSE 'cancelled' END
+                END AS status
+         FROM slots
+       )
+       INSERT INTO hotel.bookings (id, user_id, room_id, check_in, check_out, guests, status, price_per_night,
+                                   total_price, created_by, cancelled_at, created_at, updated_at)
+       SELECT gen_random_uuid(), u.id, room_id, check_in, check_out, 1 + dice % capacity, status, price_per_night,
+              price_per_night * nights, u.id, CASE WHEN status = 'cancelled' THEN check_in - 3 END,
+              check_in - 30 + (dice % 20) * interval '1 hour', check_in - 30 + (dice % 20) * interval '1 hour'
+       FROM stays
+       CROSS JOIN LATERAL (SELECT md5('guest' || (abs(hashtext(room_id::text || k)) % 2000))::uuid AS id) u`,
+      [bookingsPerRoom],
+    );
+    const staff = '00000000-0000-4000-8000-00000000beef';
+    await client.query(
+      `INSERT INTO hotel.check_ins (booking_id, performed_by, performed_at)
+       SELECT id, $1, check_in + interval '15 hours' FROM hotel.bookings WHERE status IN ('checked_in', 'checked_out')`,
+      [staff],
+    );
+    await client.query(
+      `INSERT INTO hotel.check_outs (booking_id, performed_by, performed_at)
+       SELECT id, $1, check_out + interval '10 hours' FROM hotel.bookings WHERE status = 'checked_out'`,
+      [staff],
+    );
+    await client.query(
+      `UPDATE hotel.rooms r SET status = 'occupied'
+       WHERE EXISTS (SELECT 1 FROM hotel.bookings b WHERE b.room_id = r.id AND b.status = 'checked_in')`,
+    );
+    await client.query(
+      `INSERT INTO hotel.notifications (user_id, booking_id, type, message, read_at, created_at)
+       SELECT user_id, id, 'booking_created', 'Your booking was received.', CASE WHEN check_out < current_date THEN now() END, created_at
+       FROM hotel.bookings`,
+    );
+    await client.query('COMMIT');
+    await client.query('ANALYZE');
+    const counts = await client.query<{ rooms: string; bookings: string; notifications: string }>(
+      `SELECT (SELECT count(*) FROM hotel.rooms) AS rooms, (SELECT count(*) FROM hotel.bookings) AS bookings,
+              (SELECT count(*) FROM hotel.notifications) AS notifications`,
+    );
+    const row = counts.rows[0]!;
+    return {
+      rooms: Number(row.rooms),
+      bookings: Number(row.bookings),
+      notifications: Number(row.notifications),
+    };
+  } finally {
+    await client.end();
+  }
+}
