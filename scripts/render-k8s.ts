@@ -3,7 +3,9 @@
  * so that `kubectl apply -k k8s/` deploys the same thing as `helm install`.
  *
  *   npx tsx scripts/render-k8s.ts                  copy db/bootstrap/*.sql into the chart
- *                                                  (files/bootstrap/) and regenerate k8s/
+ *                                                  (files/bootstrap/), the k6 scripts of
+ *                                                  loadtest/ into charts/myhotel-loadtest
+ *                                                  (files/scripts/) and regenerate k8s/
  *   npx tsx scripts/render-k8s.ts --check          exit 1 when k8s/ or those copies are stale
  *   npx tsx scripts/render-k8s.ts --init-secrets   create k8s/secrets/{db.env,auth.env,
  *                                                  jwt-private-key.pem} with random values
@@ -76,6 +78,37 @@ export async function bootstrapCopies(): Promise<Map<string, string>> {
     );
   }
   return copies;
+}
+
+/** Where the load-test chart keeps its copies of the k6 scripts (relative to the repo). */
+export const loadtestScriptsCopyDir = path.join('charts', 'myhotel-loadtest', 'files', 'scripts');
+
+/**
+ * Helm cannot read files outside the chart either: charts/myhotel-loadtest/files/scripts/ holds
+ * copies of the k6 scripts, loadtest/*.ts and loadtest/lib/*.ts in the same layout (not
+ * loadtest/bench/, which is no k6 script). Returns copy path (relative to the repo) → content.
+ */
+export async function loadtestCopies(): Promise<Map<string, string>> {
+  const copies = new Map<string, string>();
+  for (const dir of ['', 'lib']) {
+    const src = path.join(repoRoot, 'loadtest', dir);
+    for (const f of (await fs.readdir(src)).filter((n) => n.endsWith('.ts')).sort()) {
+      copies.set(path.join(loadtestScriptsCopyDir, dir, f), await fs.readFile(path.join(src, f), 'utf8'));
+    }
+  }
+  return copies;
+}
+
+/** Files under the load-test chart's copy directory that no longer have a source (relative paths). */
+async function orphanLoadtestCopies(expected: Map<string, string>): Promise<string[]> {
+  const root = path.join(repoRoot, loadtestScriptsCopyDir);
+  if (!existsSync(root)) return [];
+  const entries = await fs.readdir(root, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(repoRoot, path.join(e.parentPath, e.name)))
+    .filter((rel) => !expected.has(rel))
+    .sort();
 }
 
 /** The files of k8s/ that this script owns, path (relative to k8s/) → content. */
@@ -203,13 +236,16 @@ export async function initSecrets(dir = path.join(k8sDir, 'secrets')): Promise<s
 /** Paths (relative to the repo) whose content differs from a fresh render. */
 export async function staleFiles(): Promise<string[]> {
   const stale: string[] = [];
-  const expected = new Map(await bootstrapCopies());
+  const scripts = await loadtestCopies();
+  const expected = new Map([...(await bootstrapCopies()), ...scripts]);
   for (const [rel, content] of await renderK8s()) expected.set(path.join('k8s', rel), content);
   for (const [rel, content] of expected) {
     const file = path.join(repoRoot, rel);
     const current = existsSync(file) ? await fs.readFile(file, 'utf8') : undefined;
     if (current !== content) stale.push(rel);
   }
+  // a copy whose source was deleted or renamed is stale too
+  stale.push(...(await orphanLoadtestCopies(scripts)));
   return stale;
 }
 
@@ -231,8 +267,12 @@ async function main(argv: string[]): Promise<number> {
     if (written.length === 0) console.log('k8s/secrets/ already has its Secret inputs');
     return 0;
   }
-  // First the chart's copies of db/bootstrap (the render embeds them), then k8s/.
-  for (const [rel, content] of await bootstrapCopies()) {
+  // First the charts' copies of db/bootstrap (the render embeds them) and of the k6 scripts,
+  // then k8s/.
+  const scripts = await loadtestCopies();
+  for (const rel of await orphanLoadtestCopies(scripts)) await fs.rm(path.join(repoRoot, rel));
+  for (const [rel, content] of [...(await bootstrapCopies()), ...scripts]) {
+    await fs.mkdir(path.dirname(path.join(repoRoot, rel)), { recursive: true });
     await fs.writeFile(path.join(repoRoot, rel), content);
   }
   for (const [rel, content] of await renderK8s()) {
@@ -240,7 +280,7 @@ async function main(argv: string[]): Promise<number> {
     await fs.mkdir(path.dirname(file), { recursive: true });
     await fs.writeFile(file, content);
   }
-  console.log(`synced charts/myhotel/files/bootstrap/ and rendered charts/myhotel into k8s/`);
+  console.log(`synced the charts' copies of db/bootstrap/ and loadtest/, rendered charts/myhotel into k8s/`);
   return 0;
 }
 

@@ -2,7 +2,10 @@
  * Shared k6 helpers: configuration from environment variables, login with token reuse,
  * data set-up, and the hotel traffic mix. k6 ≥ 0.57 runs these .ts files directly.
  *
- *   BASE_URL        http://localhost:8080 (default)
+ *   BASE_URL        http://localhost:8080 (default): the local gateway or the ingress, which route
+ *                   every path; or, in the cluster, the hotel Service (http://<release>-hotel)
+ *   AUTH_URL        optional, default BASE_URL: where the auth paths go (/api/auth/*, /api/users*,
+ *                   /.well-known/*), e.g. the auth Service http://<release>-auth in the cluster
  *   ADMIN_EMAIL / ADMIN_PASSWORD   an admin (creates rooms in setup())
  *   STAFF_EMAIL / STAFF_PASSWORD   optional; staff traffic is skipped without it
  *   GUEST_PASSWORD  password for the load-test guests registered in setup() (default generated)
@@ -12,6 +15,13 @@ import http, { type RefinedResponse, type ResponseType } from 'k6/http';
 import { Counter } from 'k6/metrics';
 
 export const baseUrl = (__ENV.BASE_URL || 'http://localhost:8080').replace(/\/$/, '');
+export const authUrl = (__ENV.AUTH_URL || baseUrl).replace(/\/$/, '');
+const authPaths = /^\/(api\/auth(\/|\?|$)|api\/users(\/|\?|$)|\.well-known\/)/;
+
+/** Absolute URL of an API path: auth paths go to AUTH_URL, everything else to BASE_URL. */
+export function urlFor(path: string): string {
+  return `${authPaths.test(path) ? authUrl : baseUrl}${path}`;
+}
 const json = { 'Content-Type': 'application/json' };
 
 export const serverErrors = new Counter('server_errors');
@@ -42,7 +52,7 @@ export function post(
   token?: string,
   headers: Record<string, string> = {},
 ) {
-  const res = http.post(`${baseUrl}${path}`, body === undefined ? null : JSON.stringify(body), {
+  const res = http.post(urlFor(path), body === undefined ? null : JSON.stringify(body), {
     headers: { ...json, ...headers, ...(token ? { Authorization: `Bearer ${token}` } : {}) },
     tags: { name },
     responseCallback: http.expectedStatuses({ min: 200, max: 499 }),
@@ -52,7 +62,7 @@ export function post(
 }
 
 export function get(path: string, name: string, token?: string) {
-  const res = http.get(`${baseUrl}${path}`, {
+  const res = http.get(urlFor(path), {
     headers: token ? { Authorization: `Bearer ${token}` } : {},
     tags: { name },
   });

@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { initSecrets } from '../../../scripts/render-k8s';
 import { freePort } from '../../../scripts/lib/ports';
 import { ensureKubectl, findApiServer } from '../../../scripts/tools';
-import { type Values, chartDir, helm, repoRoot, valuesArgs } from './helpers';
+import { type Values, chartDir, helm, loadtestChartDir, repoRoot, valuesArgs } from './helpers';
 
 const run = promisify(execFile);
 const bins = findApiServer();
@@ -181,6 +181,46 @@ describeIfApiServer('kubectl apply --dry-run=server against kube-apiserver', () 
     },
     30_000,
   );
+
+  test('the load-test chart (every script) and the myhotel opt-in for it are accepted, with no warnings', async () => {
+    const ns = 'chart-loadtest';
+    await createRestrictedNamespace(ns);
+    const main = await helm([
+      'template',
+      'myhotel',
+      chartDir,
+      '--namespace',
+      ns,
+      '--set',
+      'networkPolicy.loadTestClients.enabled=true',
+    ]);
+    expect(main.stderr).toBe('');
+    const docs = [main.stdout];
+    for (const script of ['smoke', 'load', 'stress', 'spike', 'soak', 'booking-race']) {
+      const lt = await helm([
+        'template',
+        `lt-${script}`,
+        loadtestChartDir,
+        '--namespace',
+        ns,
+        '--set',
+        `script=${script}`,
+      ]);
+      expect(lt.stderr).toBe('');
+      docs.push(lt.stdout);
+    }
+    const res = await k(
+      ['apply', '--dry-run=server', '--warnings-as-errors', '-f', '-'],
+      docs.join('\n---\n'),
+    );
+    expect(res.out).not.toMatch(/error|warning/i);
+    expect(res.code).toBe(0);
+    expect(res.out).toMatch(/job\.batch\/lt-smoke-loadtest created \(server dry run\)/);
+    expect(res.out).toMatch(/configmap\/lt-booking-race-loadtest-scripts created \(server dry run\)/);
+    expect(res.out).toMatch(
+      /networkpolicy\.networking\.k8s\.io\/lt-soak-loadtest created \(server dry run\)/,
+    );
+  }, 60_000);
 
   test('a container that breaks Pod Security "restricted" is caught', async () => {
     await createRestrictedNamespace('chart-negative');

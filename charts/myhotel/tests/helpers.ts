@@ -17,6 +17,8 @@ const run = promisify(execFile);
 
 export { repoRoot };
 export const chartDir = path.join(repoRoot, 'charts', 'myhotel');
+/** charts/myhotel-loadtest: the k6 Job (its tests reuse these helpers). */
+export const loadtestChartDir = path.join(repoRoot, 'charts', 'myhotel-loadtest');
 export const RELEASE = 'myhotel';
 export const NAMESPACE = 'myhotel-test';
 
@@ -84,12 +86,17 @@ export function parseObjects(text: string): K8sObject[] {
     .filter((o): o is K8sObject => o !== null && typeof o === 'object');
 }
 
-/** helm template (tests included) → objects; throws with helm's message on failure. */
-export async function render(values?: Values, extra: string[] = []): Promise<K8sObject[]> {
+/** helm template of a chart (tests included) → objects; throws with helm's message on failure. */
+export async function renderChart(
+  chart: string,
+  release: string,
+  values?: Values,
+  extra: string[] = [],
+): Promise<K8sObject[]> {
   const res = await helm([
     'template',
-    RELEASE,
-    chartDir,
+    release,
+    chart,
     '--namespace',
     NAMESPACE,
     ...(await valuesArgs(values)),
@@ -99,8 +106,17 @@ export async function render(values?: Values, extra: string[] = []): Promise<K8s
   return parseObjects(res.stdout);
 }
 
+/** helm template of charts/myhotel as release RELEASE. */
+export async function render(values?: Values, extra: string[] = []): Promise<K8sObject[]> {
+  return renderChart(chartDir, RELEASE, values, extra);
+}
+
+export async function lintChart(chart: string, values?: Values): Promise<HelmResult> {
+  return helm(['lint', '--strict', chart, '--namespace', NAMESPACE, ...(await valuesArgs(values))]);
+}
+
 export async function lint(values?: Values): Promise<HelmResult> {
-  return helm(['lint', '--strict', chartDir, '--namespace', NAMESPACE, ...(await valuesArgs(values))]);
+  return lintChart(chartDir, values);
 }
 
 export interface ValidationFailure {
