@@ -55,10 +55,18 @@ async function extract(): Promise<string> {
     } catch (err) {
       // Another process renamed its copy first (ENOTEMPTY/EEXIST): use theirs.
       if (existsSync(marker)) return toolsDir;
-      // Otherwise a stale, incomplete directory from an interrupted run is in the way.
       if (!['ENOTEMPTY', 'EEXIST'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
-      await fs.rm(toolsDir, { recursive: true, force: true });
-      await fs.rename(tmp, toolsDir);
+      // The directory exists without the marker: other cached tools (e.g. the schemathesis
+      // virtualenv of test/fuzz) live there too. Move ours in, keeping theirs; every entry
+      // arrives by rename, so an entry that is already there is complete.
+      for (const entry of ['helm', 'kubectl']) {
+        await fs
+          .rename(path.join(tmp, entry), path.join(toolsDir, entry))
+          .catch((e: NodeJS.ErrnoException) => {
+            if (!['ENOTEMPTY', 'EEXIST'].includes(e.code ?? '')) throw e;
+          });
+      }
+      await fs.rename(path.join(tmp, '.complete'), marker);
     }
   } finally {
     await fs.rm(tmp, { recursive: true, force: true });

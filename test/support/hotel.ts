@@ -113,7 +113,11 @@ export async function startHotelForTest(options: HotelHarnessOptions = {}) {
   }
 
   /** Books through the API; returns the response (not asserting the status). */
-  function book(who: TestUser, fields: Record<string, unknown>, headers: Record<string, string> = {}) {
+  function book(
+    who: Pick<TestUser, 'auth'>,
+    fields: Record<string, unknown>,
+    headers: Record<string, string> = {},
+  ) {
     return http
       .post('/api/bookings')
       .set({ ...who.auth, ...headers })

@@ -4,6 +4,8 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { authenticate, bearerSecurityHandler, type TokenVerifier } from './auth';
 import type { Lifecycle } from './lifecycle';
+import { rejectNulCharacters } from './input';
+import { verifyJsonBody } from './json-body';
 import { httpLogger } from './logger';
 import type { Metrics } from './metrics';
 import { notFoundHandler, problemHandler } from './problem';
@@ -25,7 +27,7 @@ export interface ServiceAppOptions {
 
 /**
  * The shared Express pipeline: request id + log → metrics → security headers → probes →
- * JSON parser → token → OpenAPI validation → routes → problem+json errors.
+ * JSON parser → token → OpenAPI validation → no NUL characters → routes → problem+json errors.
  */
 export function createServiceApp(options: ServiceAppOptions): Express {
   cacheRouteMatchers();
@@ -50,7 +52,14 @@ export function createServiceApp(options: ServiceAppOptions): Express {
     res.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
   });
 
-  app.use(express.json({ limit: '100kb', strict: true, type: ['application/json', 'application/*+json'] }));
+  app.use(
+    express.json({
+      limit: '100kb',
+      strict: true,
+      type: ['application/json', 'application/*+json'],
+      verify: verifyJsonBody,
+    }),
+  );
   app.use(authenticate(options.verifyToken));
   app.use(
     OpenApiValidator.middleware({
@@ -64,6 +73,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
       ignoreUndocumented: false,
     }),
   );
+  app.use(rejectNulCharacters);
   app.use(options.routes);
   app.use(notFoundHandler);
   app.use(problemHandler(options.logger, options.validateResponses));

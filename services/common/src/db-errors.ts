@@ -1,4 +1,6 @@
 /** PostgreSQL error classification, shared by the data layers of both services. */
+import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
+
 interface PgLikeError {
   code?: string;
   constraint?: string;
@@ -43,6 +45,14 @@ const unavailableMessages = [
 
 /** True for errors meaning "the database cannot serve right now" (→ 503), not a bug. */
 export function isDatabaseUnavailable(err: unknown): boolean {
+  // TypeORM releases a query runner as soon as its connection reports an error (server
+  // restart, pg_terminate_backend) and drops that error; the transaction's next statement
+  // or its COMMIT then fails with one of these. The transaction died with the connection.
+  if (
+    err instanceof QueryRunnerProviderAlreadyReleasedError ||
+    err instanceof QueryRunnerAlreadyReleasedError
+  )
+    return true;
   const e = pgError(err);
   const code = e.code ?? '';
   if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || code === '57014')

@@ -1,10 +1,39 @@
-import { types } from 'pg';
+import { Client, types, type ClientConfig } from 'pg';
 import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
 import type { DatabaseConfig } from './config';
 
 // Keep DATE columns as 'YYYY-MM-DD' strings (pg would build a local-midnight Date);
 // NUMERIC and BIGINT already arrive as strings and stay strings to the API edge.
 types.setTypeParser(types.builtins.DATE, (value: string) => value);
+
+type AnyQuery = (...args: unknown[]) => unknown;
+
+/**
+ * The pool's client class: when a query outlives `query_timeout` (an unresponsive server,
+ * e.g. behind a network partition), pg rejects it but keeps the connection, with the query
+ * still pending on it, and the next statement (the transaction's ROLLBACK) waits behind it
+ * for another full timeout. Dropping the connection instead fails what is queued at once and
+ * makes the pool discard it (TypeORM releases the connection with the error).
+ */
+export class BoundedClient extends Client {
+  constructor(config?: string | ClientConfig) {
+    super(config);
+    const query = this.query.bind(this) as AnyQuery;
+    (this as unknown as { query: AnyQuery }).query = (...args) => {
+      const result = query(...args);
+      if (result instanceof Promise) {
+        result.catch((err: unknown) => {
+          if (err instanceof Error && err.message === 'Query read timeout') this.dropConnection();
+        });
+      }
+      return result;
+    };
+  }
+
+  private dropConnection(): void {
+    (this as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+  }
+}
 
 export interface DataSourceOptions {
   db: DatabaseConfig;
@@ -36,6 +65,7 @@ export function createDataSource({
     logging: false,
     poolSize: db.poolMax,
     extra: {
+      Client: BoundedClient,
       application_name: applicationName,
       connectionTimeoutMillis: db.connectTimeoutMs,
       statement_timeout: db.statementTimeoutMs,

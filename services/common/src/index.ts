@@ -4,6 +4,8 @@ export * from './config';
 export * from './db';
 export * from './db-errors';
 export * from './errors';
+export * from './input';
+export * from './json-body';
 export * from './lifecycle';
 export * from './logger';
 export * from './metrics';

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 
@@ -10,7 +10,10 @@ export class Lifecycle {
 export interface RunningServer {
   server: Server;
   port: number;
-  /** Drains: readiness 503 → wait `delayMs` → stop accepting → finish in-flight → close. */
+  /**
+   * Drains: readiness 503 (responses now say `Connection: close`) → wait `delayMs` → stop
+   * accepting → finish in-flight → close.
+   */
   shutdown: () => Promise<void>;
 }
 
@@ -27,7 +30,21 @@ export interface ServeOptions {
 
 export async function serve(options: ServeOptions): Promise<RunningServer> {
   const { app, lifecycle, logger } = options;
-  const server = createServer(app);
+  // Responses in progress. Once draining, every response (these and new ones) carries
+  // `Connection: close`, so keep-alive clients stop reusing their sockets during the delay
+  // instead of racing a request against the socket being closed at the end of it.
+  const inFlight = new Set<ServerResponse>();
+  const closeAfterResponse = (res: ServerResponse) => {
+    if (!res.headersSent) res.setHeader('Connection', 'close');
+  };
+  const server = createServer((req, res) => {
+    if (lifecycle.draining) closeAfterResponse(res);
+    else {
+      inFlight.add(res);
+      res.once('close', () => inFlight.delete(res));
+    }
+    app(req, res);
+  });
   server.keepAliveTimeout = 65_000; // longer than typical load-balancer idle timeouts
   server.headersTimeout = 66_000;
   server.requestTimeout = 30_000;
@@ -42,6 +59,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const shutdown = () =>
     (closing ??= (async () => {
       lifecycle.draining = true;
+      for (const res of inFlight) closeAfterResponse(res);
+      inFlight.clear();
       logger.info({ delayMs: options.shutdownDelayMs }, 'draining: readiness now 503');
       await new Promise((resolve) => setTimeout(resolve, options.shutdownDelayMs));
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -12,6 +12,18 @@ export interface Page<T> {
 }
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The UTC ISO 8601 form cursors are issued in (milli- or microseconds), years 0001–9999. */
+const isoUtc = /^(?!0000)\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z$/;
+
+/**
+ * A timestamp PostgreSQL accepts exactly as meant: the issued shape, and a real instant
+ * (Date.parse alone also takes "1" or RFC 2822 dates, and rolls 2026-02-30 over).
+ */
+function isCursorTimestamp(value: unknown): value is string {
+  if (typeof value !== 'string' || !isoUtc.test(value)) return false;
+  const ms = Date.parse(value);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 19) === value.slice(0, 19);
+}
 
 export function encodeCursor(position: CursorPosition): string {
   return Buffer.from(JSON.stringify(position)).toString('base64url');
@@ -22,12 +34,7 @@ export function decodeCursor(cursor: string | undefined): CursorPosition | undef
   if (cursor === undefined) return undefined;
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<CursorPosition>;
-    if (
-      typeof value.t === 'string' &&
-      !Number.isNaN(Date.parse(value.t)) &&
-      typeof value.id === 'string' &&
-      uuid.test(value.id)
-    ) {
+    if (isCursorTimestamp(value.t) && typeof value.id === 'string' && uuid.test(value.id)) {
       return { t: value.t, id: value.id };
     }
   } catch {

@@ -74,8 +74,10 @@ afterAll(async () => {
 describe('hotel verifies access tokens with keys from auth’s JWKS URL', () => {
   it('caches the keys, keeps verifying while auth is down, refetches on an unknown kid', async () => {
     const keys = remoteKeySet(`http://127.0.0.1:${port}/.well-known/jwks.json`, {
-      cacheMaxAgeMs: 200,
-      cooldownMs: 300,
+      // Generous against a loaded CI machine: the two cached verifications below must fall
+      // well inside cacheMaxAgeMs.
+      cacheMaxAgeMs: 1500,
+      cooldownMs: 2000,
     });
     const hotel = hotelWithRemoteKeys(keys);
     const guest = await h.account('guest');
@@ -88,7 +90,7 @@ describe('hotel verifies access tokens with keys from auth’s JWKS URL', () => 
     // Auth goes down and the cache goes stale: jose tries to refetch and fails; the last
     // good key set keeps verifying.
     await authDown();
-    await sleep(250);
+    await sleep(1600);
     await hotel.get('/api/bookings').set(guest.auth).expect(200);
     await hotel.get('/api/bookings').set(guest.auth).expect(200);
     expect(keys.failures).toBeGreaterThanOrEqual(1);
@@ -124,7 +126,7 @@ describe('hotel verifies access tokens with keys from auth’s JWKS URL', () => 
       lifecycle: rotated.lifecycle,
     });
     await authUp(rotatedApp);
-    await sleep(350); // past the cooldown after the failed fetch
+    await sleep(2100); // past the cooldown after the failed fetch
 
     // A token with the new kid (unknown to the cache) triggers a refetch and verifies.
     const signer = new AccessTokenSigner(rotatedKeys, {

@@ -10,11 +10,12 @@ function toUtcMs(date: string): number {
   const match = shape.exec(date);
   if (!match) return Number.NaN;
   const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const ms = Date.UTC(y, m - 1, d);
-  const back = new Date(ms);
-  // Date.UTC rolls 2026-02-30 over to March: a real date survives the round trip.
+  // Not Date.UTC: it maps years 0–99 to 1900–1999.
+  const back = new Date(0);
+  back.setUTCFullYear(y, m - 1, d);
+  // 2026-02-30 rolls over to March: a real date survives the round trip.
   return back.getUTCFullYear() === y && back.getUTCMonth() === m - 1 && back.getUTCDate() === d
-    ? ms
+    ? back.getTime()
     : Number.NaN;
 }
 

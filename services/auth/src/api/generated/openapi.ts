@@ -379,6 +379,8 @@ export interface operations {
                     "application/json": components["schemas"]["Jwks"];
                 };
             };
+            /** @description Tokens are optional here, but a bearer token that is sent must be valid. */
+            401: components["responses"]["Unauthorized"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -434,6 +436,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
+            /** @description Tokens are optional here, but a bearer token that is sent must be valid. */
+            401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
@@ -517,6 +521,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            /** @description Tokens are optional here, but a bearer token that is sent must be valid. */
+            401: components["responses"]["Unauthorized"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];

@@ -351,9 +351,9 @@ export interface components {
         /** @enum {string} */
         BookingStatus: "pending" | "confirmed" | "checked_in" | "checked_out" | "cancelled" | "no_show";
         /**
-         * @description Calendar date `YYYY-MM-DD` that exists in the Gregorian calendar (`2026-02-30` and
-         *     `2025-02-29` are rejected). The pattern enforces this whatever format mode the
-         *     validator runs in.
+         * @description Calendar date `YYYY-MM-DD` that exists in the Gregorian calendar, years 0001–9999
+         *     (`2026-02-30`, `2025-02-29` and `0000-01-01` are rejected). The pattern enforces this
+         *     whatever format mode the validator runs in.
          */
         CalendarDate: components["schemas"]["Date"] & string;
         Capacity: number;
@@ -598,6 +598,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            /** @description Tokens are optional here, but a bearer token that is sent must be valid. */
+            401: components["responses"]["Unauthorized"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -942,6 +944,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            /** @description Tokens are optional here, but a bearer token that is sent must be valid. */
+            401: components["responses"]["Unauthorized"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1001,6 +1005,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            /** @description Tokens are optional here, but a bearer token that is sent must be valid. */
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];

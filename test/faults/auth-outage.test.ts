@@ -1,0 +1,153 @@
+/**
+ * Fault: the auth process dies. services/hotel/test/jwks.test.ts covers the key-cache logic
+ * with hotel in-process (auth's JWKS served over real HTTP, "down" = listener closed, then a
+ * key rotation); this test is the same failure at process level: real auth and hotel
+ * processes, auth killed with SIGKILL, hotel's cached keys stale (max age 1 s) so every
+ * refetch attempt really fails.
+ */
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
+import {
+  audience,
+  call,
+  issuer,
+  killAllServices,
+  migrateAll,
+  newPrivateKeyPem,
+  sharedDatabase,
+  sleep,
+  spawnService,
+  tokenSigner,
+  type Answer,
+  type FaultDatabase,
+  type ServiceProcess,
+} from './support';
+
+jest.setTimeout(60_000);
+
+let db: (FaultDatabase & { drop(): Promise<void> }) | undefined;
+let auth: ServiceProcess;
+let hotel: ServiceProcess;
+let privateKey: string;
+
+beforeAll(async () => {
+  db = await sharedDatabase();
+  privateKey = newPrivateKeyPem();
+  await migrateAll(db, privateKey);
+  auth = await spawnService('auth', { DATABASE_URL: db.urlFor('auth'), JWT_PRIVATE_KEY: privateKey });
+  hotel = await spawnService('hotel', {
+    DATABASE_URL: db.urlFor('hotel'),
+    JWKS_URL: `${auth.base}/.well-known/jwks.json`,
+    JWKS_CACHE_MAX_AGE_SECONDS: '1',
+    JWKS_COOLDOWN_SECONDS: '1',
+  });
+});
+
+afterAll(async () => {
+  await killAllServices();
+  await db?.drop();
+});
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+describe('auth unavailable', () => {
+  it('hotel keeps accepting valid tokens with its cached keys and keeps rejecting bad ones', async () => {
+    // A real account and login through auth.
+    const email = `guest.${randomUUID()}@example.com`;
+    const password = 'correct horse battery staple';
+    const registered = await call(auth.base, 'POST', '/api/auth/register', {
+      body: { name: 'Fault Guest', email, password },
+    });
+    expect(registered.status).toBe(201);
+    const login = await call(auth.base, 'POST', '/api/auth/login', { body: { email, password } });
+    expect(login.status).toBe(200);
+    const token = (JSON.parse(login.body) as { access_token: string }).access_token;
+
+    // Hotel fetches auth's JWKS on the first verification.
+    expect((await call(hotel.base, 'GET', '/api/bookings', { headers: bearer(token) })).status).toBe(200);
+
+    // Auth dies.
+    auth.child.kill('SIGKILL');
+    await auth.exited;
+    const downAt = Date.now();
+    expect((await call(auth.base, 'GET', '/healthz')).error).toBe('ECONNREFUSED');
+    await sleep(1200); // the cached keys are stale now: each refetch attempt fails
+
+    // Bad tokens, all claiming auth's issuer and audience.
+    const { keys } = await tokenSigner(privateKey);
+    const forge = (kid: string, key = generateKeyPairSync('ed25519').privateKey) =>
+      new SignJWT({ role: 'admin' })
+        .setProtectedHeader({ alg: 'EdDSA', kid, typ: 'JWT' })
+        .setSubject(randomUUID())
+        .setIssuer(issuer)
+        .setAudience(audience)
+        .setJti(randomUUID())
+        .setIssuedAt()
+        .setExpirationTime('5m')
+        .sign(key);
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const tampered = [
+      header,
+      Buffer.from(JSON.stringify({ ...claims, role: 'admin' })).toString('base64url'),
+      signature,
+    ].join('.');
+    const expired = await new SignJWT({ role: 'guest' })
+      .setProtectedHeader({ alg: 'EdDSA', kid: keys.kid, typ: 'JWT' })
+      .setSubject(randomUUID())
+      .setIssuer(issuer)
+      .setAudience(audience)
+      .setJti(randomUUID())
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 3600)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 1800)
+      .sign(keys.privateKey);
+    const bad = {
+      'unknown kid': await forge('unknown-kid'),
+      'auth’s kid, another key': await forge(keys.kid),
+      'tampered claims': tampered,
+      expired,
+    };
+
+    // For 3 s (several cache-expiry + cooldown cycles): valid tokens work, bad ones are 401.
+    const answers: Array<{ what: string; answer: Answer }> = [];
+    const staffHeaders = await (await tokenSigner(privateKey)).bearer('staff'); // as auth would issue it
+    while (Date.now() - downAt < 4200) {
+      answers.push({
+        what: 'valid',
+        answer: await call(hotel.base, 'GET', '/api/bookings', { headers: bearer(token) }),
+      });
+      answers.push({
+        what: 'valid (issued before the outage, not yet seen)',
+        answer: await call(hotel.base, 'GET', '/api/bookings', { headers: staffHeaders }),
+      });
+      for (const [what, badToken] of Object.entries(bad)) {
+        answers.push({
+          what,
+          answer: await call(hotel.base, 'GET', '/api/bookings', { headers: bearer(badToken) }),
+        });
+      }
+      await sleep(150);
+    }
+    const wrong = answers.filter(
+      ({ what, answer }) => answer.status !== (what.startsWith('valid') ? 200 : 401),
+    );
+    expect(
+      wrong.map(({ what, answer }) => `${what}: ${answer.error ?? answer.status} ${answer.body}`),
+    ).toEqual([]);
+    for (const { answer } of answers.filter(({ what }) => !what.startsWith('valid'))) {
+      expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
+    }
+    const maxLatency = Math.max(...answers.map(({ answer }) => answer.ms));
+    expect(maxLatency).toBeLessThan(3000);
+
+    // Hotel stays ready and alive: auth is not a dependency of its readiness.
+    expect((await call(hotel.base, 'GET', '/readyz')).status).toBe(200);
+    expect((await call(hotel.base, 'GET', '/api/rooms')).status).toBe(200);
+    expect(hotel.child.exitCode).toBeNull();
+    console.warn(
+      `[faults] auth down: ${answers.length} verifications over ${Date.now() - downAt} ms ` +
+        `(${answers.filter(({ what }) => what.startsWith('valid')).length} valid → 200, ` +
+        `${answers.filter(({ what }) => !what.startsWith('valid')).length} bad → 401), max latency ${maxLatency} ms`,
+    );
+  });
+});

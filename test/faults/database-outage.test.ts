@@ -1,0 +1,318 @@
+/**
+ * Fault: PostgreSQL stops while reads and writes flow, then starts again (same data, same
+ * port); then PostgreSQL freezes (SIGSTOP: accepts TCP, answers nothing) and thaws.
+ * Real processes: auth + hotel as child processes, an embedded PostgreSQL of this test.
+ */
+import {
+  call,
+  createRooms,
+  existingBookings,
+  isUnavailableProblem,
+  killAllServices,
+  migrateAll,
+  newPrivateKeyPem,
+  orphanCounts,
+  runLoops,
+  signalPostgres,
+  sleep,
+  slotBooking,
+  spawnService,
+  startOwnPostgres,
+  tokenSigner,
+  waitFor,
+  day,
+  type Answer,
+  type OwnPostgres,
+  type ServiceProcess,
+} from './support';
+
+jest.setTimeout(90_000);
+
+let pg: OwnPostgres | undefined;
+let auth: ServiceProcess;
+let hotel: ServiceProcess;
+
+beforeAll(async () => {
+  pg = await startOwnPostgres();
+  const privateKey = newPrivateKeyPem();
+  await migrateAll(pg.db, privateKey);
+  // Bounded database waits: a pool slot or a new connection within 2 s, a statement within
+  // 2 s (server side) and its answer within 3 s (client side, query_timeout): < 6 s in all.
+  const dbEnv = { DB_CONNECT_TIMEOUT_MS: '2000', DB_STATEMENT_TIMEOUT_MS: '2000', DB_POOL_MAX: '5' };
+  [auth, hotel] = await (async () => {
+    const a = await spawnService('auth', {
+      ...dbEnv,
+      DATABASE_URL: pg!.db.urlFor('auth'),
+      JWT_PRIVATE_KEY: privateKey,
+    });
+    const h = await spawnService('hotel', {
+      ...dbEnv,
+      DATABASE_URL: pg!.db.urlFor('hotel'),
+      JWKS_URL: `${a.base}/.well-known/jwks.json`,
+    });
+    return [a, h];
+  })();
+  signer = await tokenSigner(privateKey);
+});
+
+let frozen = false;
+
+afterAll(async () => {
+  if (frozen && pg) signalPostgres(pg, 'SIGCONT');
+  await killAllServices();
+  await pg?.destroy();
+});
+
+let signer: Awaited<ReturnType<typeof tokenSigner>>;
+
+interface Sample extends Answer {
+  kind: 'rooms' | 'availability' | 'booking';
+  bookingId?: string;
+}
+
+describe('database outage while requests flow', () => {
+  it('PostgreSQL stopped: answers 503 fast, stays alive, recovers within 5 s, and loses no acknowledged booking', async () => {
+    const db = pg!.db;
+    const staff = await signer.bearer('staff');
+    const admin = await signer.bearer('admin');
+    const roomIds = await createRooms(hotel, admin, 30);
+    let slot = 0;
+
+    // The client: 4 loops mixing room reads, availability searches and bookings (fresh slots).
+    const load = runLoops(4, async (worker): Promise<Sample> => {
+      const pick = (worker + slot) % 3;
+      if (pick === 0 || worker === 0) {
+        const body = slotBooking(roomIds, slot++);
+        const res = await call(hotel.base, 'POST', '/api/bookings', {
+          headers: staff,
+          body,
+          timeoutMs: 15_000,
+        });
+        const bookingId = res.status === 201 ? (JSON.parse(res.body) as { id: string }).id : undefined;
+        return { ...res, kind: 'booking', bookingId };
+      }
+      if (pick === 1) {
+        slot++;
+        return {
+          ...(await call(hotel.base, 'GET', '/api/rooms?limit=10', { timeoutMs: 15_000 })),
+          kind: 'rooms',
+        };
+      }
+      slot++;
+      const nights = 1 + (slot % 3);
+      const path = `/api/availability?check_in=${day(2)}&check_out=${day(2 + nights)}&guests=1`;
+      return { ...(await call(hotel.base, 'GET', path, { timeoutMs: 15_000 })), kind: 'availability' };
+    });
+
+    // Probes: readiness and liveness every 100 ms on fresh connections.
+    const probes: Array<Answer & { probe: 'readyz' | 'healthz' }> = [];
+    const probeLoop = runLoops(1, async () => {
+      const [ready, live] = await Promise.all([
+        call(hotel.base, 'GET', '/readyz', { timeoutMs: 5000 }),
+        call(hotel.base, 'GET', '/healthz', { timeoutMs: 5000 }),
+      ]);
+      probes.push({ ...ready, probe: 'readyz' }, { ...live, probe: 'healthz' });
+      await sleep(100);
+    });
+
+    try {
+      // Healthy traffic first.
+      await waitFor(
+        '20 successful bookings',
+        async () => (load.results.filter((r) => r.status === 201).length >= 20 ? true : undefined),
+        20_000,
+      );
+
+      const stopAt = Date.now();
+      await pg!.stop();
+      const stoppedAt = Date.now();
+      const notReady = await waitFor(
+        'readiness 503',
+        async () => probes.find((p) => p.probe === 'readyz' && p.start >= stopAt && p.status === 503),
+        10_000,
+      );
+      // Stay down long enough for every kind of request to meet the outage.
+      await waitFor(
+        '503s for reads and writes during the outage',
+        async () => {
+          const during = load.results.filter((r) => r.start >= stoppedAt && isUnavailableProblem(r));
+          return (['rooms', 'availability', 'booking'] as const).every((k) =>
+            during.some((r) => r.kind === k),
+          ) && Date.now() - stoppedAt > 2500
+            ? true
+            : undefined;
+        },
+        20_000,
+      );
+
+      await pg!.start();
+      const upAt = Date.now();
+      const ready = await waitFor(
+        'readiness 200 after restart',
+        async () => probes.find((p) => p.probe === 'readyz' && p.start >= upAt && p.status === 200),
+        10_000,
+      );
+      const firstBooking = await waitFor(
+        'a booking succeeding after restart',
+        async () => load.results.find((r) => r.kind === 'booking' && r.start >= upAt && r.status === 201),
+        10_000,
+      );
+      const firstRead = await waitFor(
+        'a read succeeding after restart',
+        async () => load.results.find((r) => r.kind !== 'booking' && r.start >= upAt && r.status === 200),
+        10_000,
+      );
+      await sleep(500); // a little healthy traffic after recovery
+
+      const samples = await load.stop();
+      await probeLoop.stop();
+
+      const outage = samples.filter((r) => r.end >= stoppedAt && r.start < upAt);
+      const unavailable = samples.filter((r) => r.status === 503);
+      const maxLatency = Math.max(...samples.map((r) => r.ms));
+      const maxOutageLatency = Math.max(0, ...outage.map((r) => r.ms));
+      const byStatus = samples.reduce<Record<string, number>>((acc, r) => {
+        const key = r.error ?? String(r.status);
+        acc[key] = (acc[key] ?? 0) + 1;
+        return acc;
+      }, {});
+
+      // Every answer is a success or a 503 problem+json with Retry-After: no hang, no 500, no reset.
+      const unexpected = samples.filter(
+        (r) => !(r.status === 200 || r.status === 201 || isUnavailableProblem(r)),
+      );
+      expect(unexpected.map((r) => `${r.method} ${r.path} → ${r.error ?? r.status} ${r.body}`)).toEqual([]);
+      expect(maxLatency).toBeLessThan(6000);
+      expect(unavailable.length).toBeGreaterThan(0);
+
+      // Readiness went 503 within a few seconds; liveness never failed.
+      expect(notReady.end - stopAt).toBeLessThan(5000);
+      const healthz = probes.filter((p) => p.probe === 'healthz');
+      expect(healthz.filter((p) => p.status !== 200)).toEqual([]);
+      expect(Math.max(...healthz.map((p) => p.ms))).toBeLessThan(2000);
+
+      // Recovery within 5 s of the database accepting connections.
+      expect(ready.end - upAt).toBeLessThan(5000);
+      expect(firstBooking.end - upAt).toBeLessThan(5000);
+      expect(firstRead.end - upAt).toBeLessThan(5000);
+
+      // No acknowledged booking is missing; nothing half-exists.
+      const acknowledged = samples.flatMap((r) => (r.bookingId ? [r.bookingId] : []));
+      const present = await existingBookings(db, acknowledged);
+      expect(acknowledged.filter((id) => !present.has(id))).toEqual([]);
+      const counts = await orphanCounts(db);
+      expect(counts.bookingsWithoutNotification).toBe(0);
+      expect(counts.notificationsWithoutBooking).toBe(0);
+
+      console.warn(
+        `[faults] database outage: ${samples.length} requests ${JSON.stringify(byStatus)}; ` +
+          `outage ${upAt - stoppedAt} ms (stop took ${stoppedAt - stopAt} ms); ` +
+          `readyz 503 ${notReady.end - stopAt} ms after the stop began; max latency during outage ${maxOutageLatency} ms ` +
+          `(overall ${maxLatency} ms); recovery after start: readyz ${ready.end - upAt} ms, ` +
+          `booking ${firstBooking.end - upAt} ms, read ${firstRead.end - upAt} ms; ` +
+          `acknowledged bookings ${acknowledged.length}, in table ${counts.bookings} ` +
+          `(${counts.bookings - acknowledged.length} committed but unacknowledged), orphans 0`,
+      );
+    } finally {
+      await load.stop();
+      await probeLoop.stop();
+      if (hotel.child.exitCode !== null) console.warn(`hotel died:\n${hotel.output()}`);
+    }
+    // The services are still the same processes (no crash on connection errors).
+    expect(hotel.child.exitCode).toBeNull();
+    expect(auth.child.exitCode).toBeNull();
+  });
+
+  it('PostgreSQL unresponsive (frozen): bounded timeouts turn into 503s, then it recovers', async () => {
+    const db = pg!.db;
+    const staff = await signer.bearer('staff');
+    const roomIds = await createRooms(hotel, await signer.bearer('admin'), 10);
+    let slot = 0;
+    const load = runLoops(4, async (worker): Promise<Sample> => {
+      if (worker === 0) {
+        const res = await call(hotel.base, 'POST', '/api/bookings', {
+          headers: staff,
+          body: slotBooking(roomIds, slot++),
+          timeoutMs: 20_000,
+        });
+        const bookingId = res.status === 201 ? (JSON.parse(res.body) as { id: string }).id : undefined;
+        return { ...res, kind: 'booking', bookingId };
+      }
+      if (worker === 1)
+        return {
+          ...(await call(hotel.base, 'GET', '/api/rooms?limit=10', { timeoutMs: 20_000 })),
+          kind: 'rooms',
+        };
+      const path = `/api/availability?check_in=${day(2)}&check_out=${day(4)}`;
+      return { ...(await call(hotel.base, 'GET', path, { timeoutMs: 20_000 })), kind: 'availability' };
+    });
+    const probes: Answer[] = [];
+    const probeLoop = runLoops(1, async () => {
+      probes.push(await call(hotel.base, 'GET', '/readyz', { timeoutMs: 10_000 }));
+      await sleep(100);
+    });
+    try {
+      await waitFor('bookings', async () => load.results.filter((r) => r.status === 201).length >= 5, 20_000);
+      const frozenAt = Date.now();
+      signalPostgres(pg!, 'SIGSTOP');
+      frozen = true;
+      const notReady = await waitFor(
+        'readiness 503',
+        async () => probes.find((p) => p.start >= frozenAt && p.status === 503),
+        10_000,
+      );
+      await sleep(6000);
+      signalPostgres(pg!, 'SIGCONT');
+      frozen = false;
+      const thawedAt = Date.now();
+      const ready = await waitFor(
+        'readiness 200',
+        async () => probes.find((p) => p.start >= thawedAt && p.status === 200),
+        15_000,
+      );
+      const firstBooking = await waitFor(
+        'a booking after the thaw',
+        async () => load.results.find((r) => r.kind === 'booking' && r.start >= thawedAt && r.status === 201),
+        15_000,
+      );
+      await sleep(500);
+      const samples = await load.stop();
+      await probeLoop.stop();
+      const byStatus = samples.reduce<Record<string, number>>((acc, r) => {
+        const key = r.error ?? String(r.status);
+        acc[key] = (acc[key] ?? 0) + 1;
+        return acc;
+      }, {});
+      const maxLatency = Math.max(...samples.map((r) => r.ms));
+      console.warn(
+        `[faults] database frozen: ${samples.length} requests ${JSON.stringify(byStatus)}; readyz 503 after ` +
+          `${notReady.end - frozenAt} ms; max latency ${maxLatency} ms (by kind: ${(
+            ['rooms', 'availability', 'booking'] as const
+          )
+            .map((k) => `${k} ${Math.max(0, ...samples.filter((r) => r.kind === k).map((r) => r.ms))}`)
+            .join(
+              ', ',
+            )}); readyz 200 ${ready.end - thawedAt} ms and booking ${firstBooking.end - thawedAt} ms after the thaw`,
+      );
+      const unexpected = samples.filter(
+        (r) => !(r.status === 200 || r.status === 201 || isUnavailableProblem(r)),
+      );
+      expect(unexpected.map((r) => `${r.method} ${r.path} → ${r.error ?? r.status} ${r.body}`)).toEqual([]);
+      expect(maxLatency).toBeLessThan(6000);
+      expect(ready.end - thawedAt).toBeLessThan(5000);
+      expect(firstBooking.end - thawedAt).toBeLessThan(5000);
+      const acknowledged = samples.flatMap((r) => (r.bookingId ? [r.bookingId] : []));
+      const present = await existingBookings(db, acknowledged);
+      expect(acknowledged.filter((id) => !present.has(id))).toEqual([]);
+      expect(await orphanCounts(db)).toMatchObject({
+        bookingsWithoutNotification: 0,
+        notificationsWithoutBooking: 0,
+      });
+    } finally {
+      if (frozen) signalPostgres(pg!, 'SIGCONT');
+      frozen = false;
+      await load.stop();
+      await probeLoop.stop();
+    }
+  });
+});
