@@ -34,5 +34,7 @@ export default async function globalSetup(): Promise<void> {
   const url = `postgres://postgres:postgres@127.0.0.1:${port}`;
   await bootstrapRoles(`${url}/postgres`, testPasswords);
   process.env.MYHOTEL_TEST_PG_URL = url;
+  // Every service of this run records its responses here (test/support/status-coverage.ts).
+  process.env.MYHOTEL_STATUS_LOG = join(mkdtempSync(join(tmpdir(), 'myhotel-statuses-')), 'statuses.log');
   (globalThis as { __myhotelPostgres?: EmbeddedPostgres }).__myhotelPostgres = postgres;
 }

@@ -1,8 +1,11 @@
 /**
  * Fault: PostgreSQL stops while reads and writes flow, then starts again (same data, same
  * port); then PostgreSQL freezes (SIGSTOP: accepts TCP, answers nothing) and thaws.
+ * While it is down, every operation of both specs that documents 503 is called once.
  * Real processes: auth + hotel as child processes, an embedded PostgreSQL of this test.
  */
+import { randomUUID } from 'node:crypto';
+import { documentedOperations } from '../support/status-coverage';
 import {
   call,
   createRooms,
@@ -68,6 +71,101 @@ let signer: Awaited<ReturnType<typeof tokenSigner>>;
 interface Sample extends Answer {
   kind: 'rooms' | 'availability' | 'booking';
   bookingId?: string;
+}
+
+const describeAnswer = (r: Answer) => `${r.method} ${r.path} → ${r.error ?? r.status} ${r.body}`;
+
+/** One spec-valid request per operation, as the role allowed to make it (ids need not exist). */
+async function requestFor(
+  key: string,
+  roomId: string,
+): Promise<{ service: ServiceProcess; path: string; headers?: Record<string, string>; body?: unknown }> {
+  const id = randomUUID();
+  const [guest, staff, admin] = await Promise.all([
+    signer.bearer('guest'),
+    signer.bearer('staff'),
+    signer.bearer('admin'),
+  ]);
+  const requests: Record<string, Awaited<ReturnType<typeof requestFor>>> = {
+    'POST /api/auth/register': {
+      service: auth,
+      path: '/api/auth/register',
+      body: { name: 'Outage', email: `outage-${id}@example.com`, password: 'correct horse battery' },
+    },
+    'POST /api/auth/login': {
+      service: auth,
+      path: '/api/auth/login',
+      body: { email: 'outage@example.com', password: 'correct horse battery' },
+    },
+    'POST /api/auth/refresh': { service: auth, path: '/api/auth/refresh', body: { refresh_token: id } },
+    'POST /api/auth/logout': { service: auth, path: '/api/auth/logout', body: { refresh_token: id } },
+    'GET /api/auth/me': { service: auth, path: '/api/auth/me', headers: guest },
+    'GET /api/users': { service: auth, path: '/api/users', headers: admin },
+    'GET /api/users/{id}': { service: auth, path: `/api/users/${id}`, headers: admin },
+    'PATCH /api/users/{id}': { service: auth, path: `/api/users/${id}`, headers: admin, body: { name: 'X' } },
+    'DELETE /api/users/{id}': { service: auth, path: `/api/users/${id}`, headers: admin },
+    'GET /api/rooms': { service: hotel, path: '/api/rooms' },
+    'POST /api/rooms': {
+      service: hotel,
+      path: '/api/rooms',
+      headers: admin,
+      body: { number: `O-${id.slice(0, 8)}`, type: 'outage', capacity: 2, price_per_night: '80.00' },
+    },
+    'GET /api/rooms/{id}': { service: hotel, path: `/api/rooms/${roomId}` },
+    'PATCH /api/rooms/{id}': {
+      service: hotel,
+      path: `/api/rooms/${roomId}`,
+      headers: admin,
+      body: { price_per_night: '90.00' },
+    },
+    'DELETE /api/rooms/{id}': { service: hotel, path: `/api/rooms/${roomId}`, headers: admin },
+    'GET /api/availability': {
+      service: hotel,
+      path: `/api/availability?check_in=${day(3)}&check_out=${day(4)}`,
+    },
+    'GET /api/bookings': { service: hotel, path: '/api/bookings', headers: guest },
+    'POST /api/bookings': {
+      service: hotel,
+      path: '/api/bookings',
+      headers: guest,
+      body: { room_id: roomId, check_in: day(300), check_out: day(301), guests: 1 },
+    },
+    'GET /api/bookings/{id}': { service: hotel, path: `/api/bookings/${id}`, headers: staff },
+    'GET /api/notifications': { service: hotel, path: '/api/notifications', headers: guest },
+    'POST /api/notifications/{id}/read': {
+      service: hotel,
+      path: `/api/notifications/${id}/read`,
+      headers: guest,
+    },
+  };
+  for (const action of ['confirm', 'cancel', 'check-in', 'check-out', 'no-show']) {
+    requests[`POST /api/bookings/{id}/${action}`] = {
+      service: hotel,
+      path: `/api/bookings/${id}/${action}`,
+      headers: staff,
+    };
+  }
+  const request = requests[key];
+  if (!request) throw new Error(`no outage request for ${key}: add one (it documents 503)`);
+  return request;
+}
+
+/** Sends one request to every operation whose spec documents 503. */
+async function everyOperationDuringOutage(roomId: string): Promise<Answer[]> {
+  const operations = documentedOperations().filter((op) => op.statuses.includes('503'));
+  expect(operations.length).toBeGreaterThan(20);
+  const answers: Answer[] = [];
+  for (const op of operations) {
+    const request = await requestFor(op.key, roomId);
+    answers.push(
+      await call(request.service.base, op.method, request.path, {
+        headers: request.headers,
+        body: request.body,
+        timeoutMs: 15_000,
+      }),
+    );
+  }
+  return answers;
 }
 
 describe('database outage while requests flow', () => {
@@ -144,6 +242,10 @@ describe('database outage while requests flow', () => {
         },
         20_000,
       );
+
+      // Every operation that needs the database answers 503 problem+json while it is down.
+      const sweep = await everyOperationDuringOutage(roomIds[0]!);
+      expect(sweep.filter((answer) => !isUnavailableProblem(answer)).map(describeAnswer)).toEqual([]);
 
       await pg!.start();
       const upAt = Date.now();

@@ -19,6 +19,7 @@ import { AccessTokenSigner } from '../../services/auth/src/domain/tokens';
 import { migrateHotel } from '../../services/hotel/src/cli/migrate';
 import { addDays, todayUtc } from '../../services/hotel/src/domain/dates';
 import { createTestDatabase, testPasswords } from '../support/database';
+import { statusLogEnv } from '../support/status-coverage';
 
 export const repoRoot = join(__dirname, '..', '..');
 export const issuer = 'myhotel-auth';
@@ -290,6 +291,7 @@ export async function spawnService(
         NODE_ENV: 'production',
         LOG_LEVEL: 'warn',
         ...jwtEnv(),
+        ...statusLogEnv(),
         ...env,
         PORT: String(port),
       },

@@ -53,4 +53,14 @@ test('public operations answer a documented 401 to an invalid bearer token', asy
     401,
   );
   expectProblem(await auth.http.get('/.well-known/jwks.json').set(bad), 401);
+  expectProblem(
+    await auth.http
+      .post('/api/auth/register')
+      .set(bad)
+      .send({ name: 'Bad Token', email: 'bad-token@example.com', password: 'correct horse battery' }),
+    401,
+  );
+  expectProblem(await auth.http.post('/api/auth/logout').set(bad).send({ refresh_token: 'x' }), 401);
+  const room = await hotel.room();
+  expectProblem(await hotel.http.get(`/api/rooms/${room.id}`).set(bad), 401);
 });

@@ -28,6 +28,7 @@ import { freePort } from '../../scripts/lib/ports';
 import { migrateAuth } from '../../services/auth/src/cli/migrate';
 import { migrateHotel } from '../../services/hotel/src/cli/migrate';
 import { seedDemo } from '../../services/hotel/src/cli/seed-demo';
+import { statusLogEnv } from '../support/status-coverage';
 
 const execFileAsync = promisify(execFile);
 
@@ -154,7 +155,7 @@ function spawnService(name: FuzzService, port: number, env: Record<string, strin
   const child = spawn(
     process.execPath,
     ['--conditions=typescript', '--import', 'tsx', path.join('services', name, 'src', 'main.ts')],
-    { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: repoRoot, env: { ...process.env, ...statusLogEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const chunks: string[] = [];
   let size = 0;

@@ -7,6 +7,7 @@ import { loadAuthConfig } from '../../services/auth/src/config';
 import { createAuthDataSource } from '../../services/auth/src/data/data-source';
 import { loadSigningKeys } from '../../services/auth/src/domain/signing-keys';
 import { createTestDatabase, type TestDatabase } from './database';
+import { statusLogEnv } from './status-coverage';
 
 export const testIssuer = 'myhotel-auth';
 export const testAudience = 'myhotel';
@@ -26,6 +27,7 @@ export async function authEnv(
     JWT_ISSUER: testIssuer,
     JWT_AUDIENCE: testAudience,
     JWT_PRIVATE_KEY: newSigningKeyPem(),
+    ...statusLogEnv(),
     ...overrides,
   };
 }

@@ -10,6 +10,7 @@ import { createHotelDataSource } from '../../services/hotel/src/data/data-source
 import { addDays, todayUtc } from '../../services/hotel/src/domain/dates';
 import { startAuthForTest, testAudience, testIssuer } from './auth';
 import { createTestDatabase, type TestDatabase } from './database';
+import { statusLogEnv } from './status-coverage';
 
 /** A date `offset` days from today (UTC), 'YYYY-MM-DD'. */
 export const day = (offset: number): string => addDays(todayUtc(), offset);
@@ -22,6 +23,7 @@ export function hotelEnv(db: TestDatabase, overrides: Record<string, string> = {
     JWT_ISSUER: testIssuer,
     JWT_AUDIENCE: testAudience,
     JWKS_URL: 'http://127.0.0.1:9/.well-known/jwks.json',
+    ...statusLogEnv(),
     ...overrides,
   };
 }

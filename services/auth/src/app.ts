@@ -77,6 +77,7 @@ export function createAuthApp({
     }),
     validateResponses: env.NODE_ENV !== 'production',
     trustProxy: env.TRUST_PROXY,
+    statusLogFile: env.RESPONSE_STATUS_LOG,
   });
   return { app, users };
 }

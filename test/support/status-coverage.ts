@@ -1,0 +1,93 @@
+/**
+ * Documented-status coverage: every status an operation documents in openapi/*.yaml must be
+ * answered by that operation somewhere in the test run, or be exempt below with a reason.
+ *
+ * The services record each response (`METHOD /path STATUS`, services/common/src/status-log.ts)
+ * into one file per test run, named by MYHOTEL_STATUS_LOG (set in test/global-setup.ts);
+ * in-process apps and the child processes of the fault and fuzz tests all write there.
+ * test/global-teardown.ts checks the file after a full run (not after a filtered one).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+
+/** Environment that makes a service record its responses in this run's status log. */
+export function statusLogEnv(): Record<string, string> {
+  const file = process.env.MYHOTEL_STATUS_LOG;
+  return file ? { RESPONSE_STATUS_LOG: file } : {};
+}
+
+/**
+ * Documented but deliberately not reached by tests. 500 is every operation's description of
+ * an unexpected failure: the tests (and the fuzzing) assert it never happens.
+ */
+export const exemptStatuses: Record<string, string> = {
+  '500': 'the unexpected-failure response; tests assert it never happens',
+};
+
+interface DocumentedOperation {
+  key: string;
+  method: string;
+  pattern: RegExp;
+  statuses: string[];
+}
+
+const httpMethods = ['get', 'put', 'post', 'patch', 'delete', 'head', 'options', 'trace'];
+
+export function documentedOperations(specFiles = ['auth.yaml', 'hotel.yaml']): DocumentedOperation[] {
+  return specFiles.flatMap((file) => {
+    const spec = parse(readFileSync(join(__dirname, '..', '..', 'openapi', file), 'utf8')) as {
+      paths: Record<string, Record<string, { responses?: Record<string, unknown> }>>;
+    };
+    return Object.entries(spec.paths).flatMap(([template, item]) => {
+      const pattern = new RegExp(
+        `^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`,
+      );
+      return Object.entries(item)
+        .filter(([method]) => httpMethods.includes(method))
+        .map(([method, operation]) => ({
+          key: `${method.toUpperCase()} ${template}`,
+          method: method.toUpperCase(),
+          pattern,
+          statuses: Object.keys(operation.responses ?? {}),
+        }));
+    });
+  });
+}
+
+export interface StatusCoverage {
+  documented: number;
+  reached: number;
+  exempt: number;
+  /** `METHOD /template STATUS` documented, not exempt and never answered. */
+  missing: string[];
+}
+
+/** Compares the run's status log with the specs. */
+export function statusCoverage(logFile: string): StatusCoverage {
+  const operations = documentedOperations();
+  const answered = new Map<string, Set<string>>();
+  const log = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
+  for (const line of log.split('\n')) {
+    const [method, path, status] = line.split(' ');
+    if (!method || !path || !status) continue;
+    const operation = operations.find((op) => op.method === method && op.pattern.test(path));
+    if (!operation) continue;
+    const statuses = answered.get(operation.key) ?? new Set<string>();
+    statuses.add(status);
+    answered.set(operation.key, statuses);
+  }
+  let documented = 0;
+  let reached = 0;
+  let exempt = 0;
+  const missing: string[] = [];
+  for (const operation of operations) {
+    for (const status of operation.statuses) {
+      documented += 1;
+      if (answered.get(operation.key)?.has(status)) reached += 1;
+      else if (status in exemptStatuses) exempt += 1;
+      else missing.push(`${operation.key} ${status}`);
+    }
+  }
+  return { documented, reached, exempt, missing };
+}
