@@ -19,7 +19,7 @@ import { Client } from 'pg';
 import { migrateAuth } from '../../services/auth/src/cli/migrate';
 import { passwordHashCost } from '../../services/auth/src/domain/passwords';
 import { migrateHotel } from '../../services/hotel/src/cli/migrate';
-import { bootstrapDatabase, bootstrapRoles } from '../../scripts/lib/bootstrap';
+import { bootstrapFreshServer } from '../../scripts/lib/bootstrap';
 import { freePort } from '../../scripts/lib/ports';
 import { pacedRun, type PacedResult } from './paced';
 import { seedBenchData, type BenchDataSet } from './seed';
@@ -146,17 +146,14 @@ async function main(): Promise<void> {
     await postgres.initialise();
     await postgres.start();
     const server = `postgres://postgres:postgres@127.0.0.1:${pgPort}`;
-    const passwords = { auth: 'bench-auth', hotel: 'bench-hotel' };
-    await bootstrapRoles(`${server}/postgres`, passwords);
-    const admin = new Client({ connectionString: `${server}/postgres` });
+    const database = await bootstrapFreshServer(server, { auth: 'bench-auth', hotel: 'bench-hotel' });
+    const admin = new Client({ connectionString: database.superuserUrl });
     await admin.connect();
-    await admin.query('CREATE DATABASE myhotel');
     const pgVersion = (await admin.query<{ server_version: string }>('SHOW server_version')).rows[0]!
       .server_version;
     await admin.end();
-    await bootstrapDatabase(`${server}/myhotel`, 'myhotel');
-    const authUrl = `postgres://auth:${passwords.auth}@127.0.0.1:${pgPort}/myhotel`;
-    const hotelUrl = `postgres://hotel:${passwords.hotel}@127.0.0.1:${pgPort}/myhotel`;
+    const authUrl = database.urlFor('auth');
+    const hotelUrl = database.urlFor('hotel');
     const jwt = { JWT_ISSUER: 'myhotel-auth', JWT_AUDIENCE: 'myhotel' };
     const privateKey = generateKeyPairSync('ed25519')
       .privateKey.export({ format: 'pem', type: 'pkcs8' })
@@ -164,7 +161,7 @@ async function main(): Promise<void> {
     await migrateAuth({ ...jwt, DATABASE_URL: authUrl, JWT_PRIVATE_KEY: privateKey });
     await migrateHotel({ ...jwt, DATABASE_URL: hotelUrl, JWKS_URL: 'http://127.0.0.1/unused' });
     const seedStart = Date.now();
-    const dataSet = await seedBenchData(`${server}/myhotel`, 200, 100);
+    const dataSet = await seedBenchData(database.superuserUrl, 200, 100);
     log(
       `data set: ${dataSet.rooms} rooms, ${dataSet.bookings} bookings, ${dataSet.notifications} notifications (${Date.now() - seedStart} ms)`,
     );

@@ -44,3 +44,41 @@ export function bootstrapRoles(superuserUrl: string, passwords: ServicePasswords
 export function bootstrapDatabase(superuserUrl: string, database: string): Promise<void> {
   return runBootstrapFile(superuserUrl, '02-database.sql', { database });
 }
+
+export interface BootstrappedDatabase {
+  /** The superuser's URL of the new database. */
+  superuserUrl: string;
+  /** A service's login role's URL of the new database. */
+  urlFor(role: keyof ServicePasswords): string;
+}
+
+/**
+ * A fresh server made ready as in production: the service roles, a new database `database`
+ * and its extensions and schemas. `serverUrl` is a superuser URL without a database path,
+ * e.g. `postgres://postgres:postgres@127.0.0.1:5432`.
+ */
+export async function bootstrapFreshServer(
+  serverUrl: string,
+  passwords: ServicePasswords,
+  database = 'myhotel',
+): Promise<BootstrappedDatabase> {
+  const at = (db: string, user?: string, password?: string) => {
+    const url = new URL(serverUrl);
+    url.pathname = `/${db}`;
+    if (user !== undefined && password !== undefined) {
+      url.username = user;
+      url.password = encodeURIComponent(password);
+    }
+    return url.toString();
+  };
+  await bootstrapRoles(at('postgres'), passwords);
+  const client = new Client({ connectionString: at('postgres') });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
+  } finally {
+    await client.end();
+  }
+  await bootstrapDatabase(at(database), database);
+  return { superuserUrl: at(database), urlFor: (role) => at(database, role, passwords[role]) };
+}

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Role } from '@myhotel/common';
 import { Client } from 'pg';
-import { bootstrapDatabase, bootstrapRoles } from '../../scripts/lib/bootstrap';
+import { bootstrapFreshServer } from '../../scripts/lib/bootstrap';
 import { freePort } from '../../scripts/lib/ports';
 import { migrateAuth } from '../../services/auth/src/cli/migrate';
 import { loadSigningKeys } from '../../services/auth/src/domain/signing-keys';
@@ -110,18 +110,11 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
   };
   try {
     await own.start();
-    const server = `postgres://postgres:postgres@127.0.0.1:${port}`;
-    await bootstrapRoles(`${server}/postgres`, testPasswords);
-    const admin = new Client({ connectionString: `${server}/postgres` });
-    await admin.connect();
-    await admin.query('CREATE DATABASE myhotel');
-    await admin.end();
-    await bootstrapDatabase(`${server}/myhotel`, 'myhotel');
-    own.db = {
-      name: 'myhotel',
-      superuserUrl: `${server}/myhotel`,
-      urlFor: (role) => `postgres://${role}:${testPasswords[role]}@127.0.0.1:${port}/myhotel`,
-    };
+    const database = await bootstrapFreshServer(
+      `postgres://postgres:postgres@127.0.0.1:${port}`,
+      testPasswords,
+    );
+    own.db = { name: 'myhotel', ...database };
     return own;
   } catch (err) {
     await own.destroy();

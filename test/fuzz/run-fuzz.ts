@@ -21,9 +21,8 @@ import { existsSync, mkdtempSync, promises as fs, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { Client } from 'pg';
 import { parse } from 'yaml';
-import { bootstrapDatabase, bootstrapRoles } from '../../scripts/lib/bootstrap';
+import { bootstrapFreshServer } from '../../scripts/lib/bootstrap';
 import { freePort } from '../../scripts/lib/ports';
 import { migrateAuth } from '../../services/auth/src/cli/migrate';
 import { migrateHotel } from '../../services/hotel/src/cli/migrate';
@@ -419,17 +418,13 @@ export async function startEmbeddedDatabase(): Promise<FuzzDatabase> {
   await postgres.initialise();
   await postgres.start();
   try {
-    const server = `postgres://postgres:postgres@127.0.0.1:${port}`;
-    const passwords = { auth: 'fuzz-auth', hotel: 'fuzz-hotel' };
-    await bootstrapRoles(`${server}/postgres`, passwords);
-    const superuser = new Client({ connectionString: `${server}/postgres` });
-    await superuser.connect();
-    await superuser.query('CREATE DATABASE myhotel');
-    await superuser.end();
-    await bootstrapDatabase(`${server}/myhotel`, 'myhotel');
+    const database = await bootstrapFreshServer(`postgres://postgres:postgres@127.0.0.1:${port}`, {
+      auth: 'fuzz-auth',
+      hotel: 'fuzz-hotel',
+    });
     return {
-      authUrl: `postgres://auth:${passwords.auth}@127.0.0.1:${port}/myhotel`,
-      hotelUrl: `postgres://hotel:${passwords.hotel}@127.0.0.1:${port}/myhotel`,
+      authUrl: database.urlFor('auth'),
+      hotelUrl: database.urlFor('hotel'),
       stop: () => postgres.stop(),
     };
   } catch (err) {
