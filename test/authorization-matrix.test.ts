@@ -21,15 +21,14 @@
  *   acts as admin, until expiry; after expiry both answer 401, and a new token carries the
  *   new role.
  */
-import { createHmac, createPublicKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SignJWT } from 'jose';
 import type { Response } from 'supertest';
 import { parse } from 'yaml';
-import { testAudience, testIssuer } from './support/auth';
 import { day, startHotelForTest, type HotelHarness } from './support/hotel';
 import { expectProblem } from './support/problem';
+import { forgeToken, tamperedTokens, type ForgeOptions } from './support/tokens';
 
 const roles = ['anonymous', 'guest', 'otherGuest', 'staff', 'admin'] as const;
 type Role = (typeof roles)[number];
@@ -447,65 +446,12 @@ describe('authorization matrix', () => {
 });
 
 describe('tampered access tokens against hotel endpoints (all 401 problem+json, nothing written)', () => {
-  const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-
-  async function forge(
-    sub: string,
-    options: {
-      role?: string;
-      key?: KeyObject;
-      kid?: string;
-      issuer?: string;
-      audience?: string;
-      expiresIn?: string;
-    } = {},
-  ): Promise<string> {
-    return new SignJWT({ role: options.role ?? 'admin' })
-      .setProtectedHeader({ alg: 'EdDSA', kid: options.kid ?? h.auth.keys.kid, typ: 'JWT' })
-      .setSubject(sub)
-      .setIssuer(options.issuer ?? testIssuer)
-      .setAudience(options.audience ?? testAudience)
-      .setJti(randomUUID())
-      .setIssuedAt()
-      .setExpirationTime(options.expiresIn ?? '5m')
-      .sign(options.key ?? h.auth.keys.privateKey);
-  }
-
-  async function tamperedTokens(): Promise<Record<string, string>> {
-    const sub = actors.guest.id;
-    const now = Math.floor(Date.now() / 1000);
-    const claims = {
-      sub,
-      role: 'admin',
-      iss: testIssuer,
-      aud: testAudience,
-      jti: 'x',
-      iat: now,
-      exp: now + 300,
-    };
-    const publicPem = createPublicKey(h.auth.keys.privateKey)
-      .export({ format: 'pem', type: 'spki' })
-      .toString();
-    const hsInput = `${b64({ alg: 'HS256', typ: 'JWT', kid: h.auth.keys.kid })}.${b64(claims)}`;
-    const [header, payload, signature] = actors.guest.accessToken.split('.') as [string, string, string];
-    const otherKey = generateKeyPairSync('ed25519').privateKey;
-    return {
-      'alg none': `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`,
-      'HS256 signed with the public key': `${hsInput}.${createHmac('sha256', publicPem).update(hsInput).digest('base64url')}`,
-      'guest token with its role claim edited to admin': `${header}.${b64({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), role: 'admin' })}.${signature}`,
-      'signed by an unknown key under the real kid': await forge(sub, { key: otherKey }),
-      'unknown kid': await forge(sub, { kid: 'unknown-kid', key: otherKey }),
-      expired: await forge(sub, { expiresIn: '-1m' }),
-      'wrong aud': await forge(sub, { audience: 'someone-else' }),
-      'wrong iss': await forge(sub, { issuer: 'https://evil.example' }),
-      'unknown role claim': await forge(sub, { role: 'root' }),
-      'subject not a uuid': await forge('admin'),
-    };
-  }
+  const forge = (sub: string, options: ForgeOptions = {}) => forgeToken(h.auth.keys, sub, options);
 
   it('rejects each tampered token on a guest endpoint and an admin endpoint', async () => {
     const roomsBefore = await h.count('rooms');
-    for (const [name, token] of Object.entries(await tamperedTokens())) {
+    const tokens = await tamperedTokens(h.auth.keys, actors.guest.id, actors.guest.accessToken);
+    for (const [name, token] of Object.entries(tokens)) {
       const auth = { Authorization: `Bearer ${token}` };
       const list = await h.http.get('/api/bookings').set(auth);
       expect({ name, status: list.status }).toEqual({ name, status: 401 });

@@ -1,7 +1,6 @@
-import { createHmac, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { SignJWT } from 'jose';
 import { startAuthForTest, testAudience, testIssuer, type AuthHarness } from '../../../test/support/auth';
 import { expectProblem } from '../../../test/support/problem';
+import { tamperedTokens } from '../../../test/support/tokens';
 
 let h: AuthHarness;
 beforeAll(async () => {
@@ -217,26 +216,6 @@ describe('refresh tokens', () => {
 });
 
 describe('GET /api/auth/me and token verification', () => {
-  const forge = async (
-    claims: Record<string, unknown>,
-    options: {
-      kid?: string;
-      key?: ReturnType<typeof createPrivateKey>;
-      expiresIn?: string;
-      issuer?: string;
-      audience?: string;
-    } = {},
-  ) =>
-    new SignJWT({ role: 'admin', ...claims })
-      .setProtectedHeader({ alg: 'EdDSA', kid: options.kid ?? h.keys.kid })
-      .setSubject(String(claims.sub))
-      .setIssuer(options.issuer ?? testIssuer)
-      .setAudience(options.audience ?? testAudience)
-      .setJti('j')
-      .setIssuedAt()
-      .setExpirationTime(options.expiresIn ?? '5m')
-      .sign(options.key ?? h.keys.privateKey);
-
   it('returns the caller', async () => {
     const u = await h.user();
     const res = await h.http.get('/api/auth/me').set(u.auth).expect(200);
@@ -251,36 +230,7 @@ describe('GET /api/auth/me and token verification', () => {
 
   it('rejects tampered tokens', async () => {
     const u = await h.user();
-    const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-    const now = Math.floor(Date.now() / 1000);
-    const claims = {
-      sub: u.id,
-      role: 'admin',
-      iss: testIssuer,
-      aud: testAudience,
-      jti: 'x',
-      iat: now,
-      exp: now + 300,
-    };
-    const algNone = `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`;
-    const publicPem = createPublicKey(h.keys.privateKey).export({ format: 'pem', type: 'spki' }).toString();
-    const hsInput = `${b64({ alg: 'HS256', typ: 'JWT', kid: h.keys.kid })}.${b64(claims)}`;
-    const hsWithPublicKey = `${hsInput}.${createHmac('sha256', publicPem).update(hsInput).digest('base64url')}`;
-    const [, payload, signature] = u.accessToken.split('.');
-    const elevated = `${u.accessToken.split('.')[0]}.${b64({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), role: 'admin' })}.${signature}`;
-    const otherKey = generateKeyPairSync('ed25519').privateKey;
-    const tokens = {
-      algNone,
-      hsWithPublicKey,
-      elevated,
-      wrongKey: await forge({ sub: u.id }, { key: otherKey }),
-      unknownKid: await forge({ sub: u.id }, { kid: 'unknown-kid', key: otherKey }),
-      expired: await forge({ sub: u.id }, { expiresIn: '-1m' }),
-      wrongAudience: await forge({ sub: u.id }, { audience: 'someone-else' }),
-      wrongIssuer: await forge({ sub: u.id }, { issuer: 'https://evil.example' }),
-      badRole: await forge({ sub: u.id, role: 'root' }),
-      notAJwt: 'abc',
-    };
+    const tokens = await tamperedTokens(h.keys, u.id, u.accessToken);
     for (const [name, token] of Object.entries(tokens)) {
       const res = await h.http.get('/api/users').set('Authorization', `Bearer ${token}`);
       expect({ name, status: res.status }).toEqual({ name, status: 401 });

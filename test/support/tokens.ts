@@ -1,0 +1,70 @@
+/**
+ * Forged and tampered access tokens, for the tests that prove both services reject them
+ * (services/auth/test/auth.test.ts against auth, test/authorization-matrix.test.ts against hotel).
+ */
+import { createHmac, createPublicKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { SignJWT } from 'jose';
+import type { SigningKeys } from '../../services/auth/src/domain/signing-keys';
+import { testAudience, testIssuer } from './auth';
+
+export interface ForgeOptions {
+  role?: string;
+  key?: KeyObject;
+  kid?: string;
+  issuer?: string;
+  audience?: string;
+  expiresIn?: string;
+}
+
+/** An EdDSA access token for `sub`, signed with auth's key unless told otherwise; role admin by default. */
+export function forgeToken(keys: SigningKeys, sub: string, options: ForgeOptions = {}): Promise<string> {
+  return new SignJWT({ role: options.role ?? 'admin' })
+    .setProtectedHeader({ alg: 'EdDSA', kid: options.kid ?? keys.kid, typ: 'JWT' })
+    .setSubject(sub)
+    .setIssuer(options.issuer ?? testIssuer)
+    .setAudience(options.audience ?? testAudience)
+    .setJti(randomUUID())
+    .setIssuedAt()
+    .setExpirationTime(options.expiresIn ?? '5m')
+    .sign(options.key ?? keys.privateKey);
+}
+
+const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/**
+ * Every kind of token a verifier must refuse, named: each claims admin for `sub` (a real
+ * user) or breaks one rule; `genuine` is that user's real access token, edited for one of them.
+ */
+export async function tamperedTokens(
+  keys: SigningKeys,
+  sub: string,
+  genuine: string,
+): Promise<Record<string, string>> {
+  const now = Math.floor(Date.now() / 1000);
+  const claims = {
+    sub,
+    role: 'admin',
+    iss: testIssuer,
+    aud: testAudience,
+    jti: 'x',
+    iat: now,
+    exp: now + 300,
+  };
+  const publicPem = createPublicKey(keys.privateKey).export({ format: 'pem', type: 'spki' }).toString();
+  const hsInput = `${b64({ alg: 'HS256', typ: 'JWT', kid: keys.kid })}.${b64(claims)}`;
+  const [header, payload, signature] = genuine.split('.') as [string, string, string];
+  const otherKey = generateKeyPairSync('ed25519').privateKey;
+  return {
+    'alg none': `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`,
+    'HS256 signed with the public key': `${hsInput}.${createHmac('sha256', publicPem).update(hsInput).digest('base64url')}`,
+    'genuine token with its role claim edited to admin': `${header}.${b64({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), role: 'admin' })}.${signature}`,
+    'signed by an unknown key under the real kid': await forgeToken(keys, sub, { key: otherKey }),
+    'unknown kid': await forgeToken(keys, sub, { kid: 'unknown-kid', key: otherKey }),
+    expired: await forgeToken(keys, sub, { expiresIn: '-1m' }),
+    'wrong aud': await forgeToken(keys, sub, { audience: 'someone-else' }),
+    'wrong iss': await forgeToken(keys, sub, { issuer: 'https://evil.example' }),
+    'unknown role claim': await forgeToken(keys, sub, { role: 'root' }),
+    'subject not a uuid': await forgeToken(keys, 'admin'),
+    'not a JWT': 'abc',
+  };
+}
