@@ -19,7 +19,7 @@ import { Client } from 'pg';
 import { migrateAuth } from '../../services/auth/src/cli/migrate';
 import { passwordHashCost } from '../../services/auth/src/domain/passwords';
 import { migrateHotel } from '../../services/hotel/src/cli/migrate';
-import { bootstrapFreshServer } from '../../scripts/lib/bootstrap';
+import { bootstrapServer } from '../../scripts/lib/bootstrap';
 import { freePort } from '../../scripts/lib/ports';
 import { pacedRun, type PacedResult } from './paced';
 import { seedBenchData, type BenchDataSet } from './seed';
@@ -146,7 +146,7 @@ async function main(): Promise<void> {
     await postgres.initialise();
     await postgres.start();
     const server = `postgres://postgres:postgres@127.0.0.1:${pgPort}`;
-    const database = await bootstrapFreshServer(server, { auth: 'bench-auth', hotel: 'bench-hotel' });
+    const database = await bootstrapServer(server, { auth: 'bench-auth', hotel: 'bench-hotel' });
     const admin = new Client({ connectionString: database.superuserUrl });
     await admin.connect();
     const pgVersion = (await admin.query<{ server_version: string }>('SHOW server_version')).rows[0]!

@@ -53,11 +53,11 @@ export interface BootstrappedDatabase {
 }
 
 /**
- * A fresh server made ready as in production: the service roles, a new database `database`
- * and its extensions and schemas. `serverUrl` is a superuser URL without a database path,
- * e.g. `postgres://postgres:postgres@127.0.0.1:5432`.
+ * A server made ready as in production, idempotently: the service roles (created or their
+ * passwords set), the database `database` (created if absent) and its extensions and
+ * schemas. `serverUrl` is a superuser URL; its database path, if any, is ignored.
  */
-export async function bootstrapFreshServer(
+export async function bootstrapServer(
   serverUrl: string,
   passwords: ServicePasswords,
   database = 'myhotel',
@@ -75,7 +75,8 @@ export async function bootstrapFreshServer(
   const client = new Client({ connectionString: at('postgres') });
   await client.connect();
   try {
-    await client.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (!rowCount) await client.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
   } finally {
     await client.end();
   }

