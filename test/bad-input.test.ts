@@ -10,36 +10,27 @@
  * and never cause a 5xx.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Response, Test } from 'supertest';
-import { parse } from 'yaml';
 import { day, startHotelForTest, type HotelHarness } from './support/hotel';
 import { expectProblem } from './support/problem';
+import {
+  loadSpecDocument,
+  specOperations,
+  type SpecDocument,
+  type SpecNode,
+  type SpecOperation,
+} from './support/spec';
 
 // ------------------------------------------------------------------ the specs
-type Schema = Record<string, unknown>;
-interface Doc {
-  file: string;
-  root: Schema;
-}
-const docs = new Map<string, Doc>();
-function loadDoc(file: string): Doc {
-  let doc = docs.get(file);
-  if (!doc) {
-    doc = { file, root: parse(readFileSync(join(__dirname, '..', 'openapi', file), 'utf8')) as Schema };
-    docs.set(file, doc);
-  }
-  return doc;
-}
+type Schema = SpecNode;
 
 /** Follows `$ref`s (local and into ./components.yaml) until a schema without one. */
-function deref(schema: Schema, doc: Doc): [Schema, Doc] {
+function deref(schema: Schema, doc: SpecDocument): [Schema, SpecDocument] {
   let current = schema;
   let where = doc;
   while (typeof current.$ref === 'string') {
     const [file, pointer] = current.$ref.split('#') as [string, string];
-    if (file) where = loadDoc(file.replace('./', ''));
+    if (file) where = loadSpecDocument(file.replace('./', ''));
     current = pointer
       .split('/')
       .filter(Boolean)
@@ -49,7 +40,7 @@ function deref(schema: Schema, doc: Doc): [Schema, Doc] {
 }
 
 /** The JSON type(s) a property schema accepts ('string', 'integer', …), looking through allOf. */
-function typesOf(schema: Schema, doc: Doc): string[] {
+function typesOf(schema: Schema, doc: SpecDocument): string[] {
   const [s, d] = deref(schema, doc);
   const own = s.type === undefined ? [] : Array.isArray(s.type) ? (s.type as string[]) : [s.type as string];
   const fromAllOf = ((s.allOf as Schema[] | undefined) ?? []).flatMap((part) => typesOf(part, d));
@@ -62,39 +53,11 @@ interface BodyOperation {
   properties: Record<string, string[]>;
 }
 
-const methods = ['get', 'post', 'put', 'patch', 'delete'];
-interface Operation {
-  key: string;
-  service: 'auth' | 'hotel';
-  path: string;
-  operation: Schema;
-  pathParameters: Schema[];
-  doc: Doc;
-}
-
-function operations(): Operation[] {
-  return (['auth', 'hotel'] as const).flatMap((service) => {
-    const doc = loadDoc(`${service}.yaml`);
-    return Object.entries(doc.root.paths as Record<string, Schema>).flatMap(([path, item]) =>
-      Object.keys(item)
-        .filter((method) => methods.includes(method))
-        .map((method) => ({
-          key: `${method.toUpperCase()} ${path}`,
-          service,
-          path,
-          operation: item[method] as Schema,
-          pathParameters: (item.parameters as Schema[] | undefined) ?? [],
-          doc,
-        })),
-    );
-  });
-}
-
 function bodyOperations(): BodyOperation[] {
-  return operations()
+  return specOperations()
     .filter((op) => op.operation.requestBody)
     .map((op) => {
-      const [body, bodyDoc] = deref(op.operation.requestBody as Schema, op.doc);
+      const [body, bodyDoc] = deref(op.operation.requestBody as Schema, op.document);
       const content = body.content as Record<string, { schema: Schema }>;
       const [schema, schemaDoc] = deref(content['application/json']!.schema, bodyDoc);
       const properties = Object.fromEntries(
@@ -108,9 +71,11 @@ function bodyOperations(): BodyOperation[] {
 }
 
 /** All parameters of an operation (path-level and operation-level), dereferenced. */
-function parametersOf(op: Operation): Array<{ name: string; in: string; schema: Schema; doc: Doc }> {
+function parametersOf(
+  op: SpecOperation,
+): Array<{ name: string; in: string; schema: Schema; doc: SpecDocument }> {
   return [...op.pathParameters, ...((op.operation.parameters as Schema[] | undefined) ?? [])].map((p) => {
-    const [param, d] = deref(p, op.doc);
+    const [param, d] = deref(p, op.document);
     return { name: param.name as string, in: param.in as string, schema: param.schema as Schema, doc: d };
   });
 }
@@ -470,7 +435,7 @@ describe.each(bodyKeys)('%s: injection strings in every string field', (key) => 
 });
 
 // ------------------------------------------------------------------ query strings and paths
-const listOps = operations().filter((op) => parametersOf(op).some((p) => p.name === 'limit'));
+const listOps = specOperations().filter((op) => parametersOf(op).some((p) => p.name === 'limit'));
 const baseQuery: Record<string, () => Record<string, string>> = {
   'GET /api/users': () => ({}),
   'GET /api/rooms': () => ({}),
@@ -622,7 +587,7 @@ describe('dates in booking bodies', () => {
 });
 
 describe('ids in paths', () => {
-  const idOps = operations().filter((op) => op.path.includes('{id}'));
+  const idOps = specOperations().filter((op) => op.path.includes('{id}'));
   const badIds = [
     'not-a-uuid',
     '1',

@@ -17,16 +17,16 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdtempSync, promises as fs, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { parse } from 'yaml';
 import { bootstrapServer } from '../../scripts/lib/bootstrap';
 import { freePort } from '../../scripts/lib/ports';
 import { migrateAuth } from '../../services/auth/src/cli/migrate';
 import { migrateHotel } from '../../services/hotel/src/cli/migrate';
 import { seedDemo } from '../../services/hotel/src/cli/seed-demo';
+import { specOperations } from '../support/spec';
 import { statusLogEnv } from '../support/status-coverage';
 
 const execFileAsync = promisify(execFile);
@@ -260,22 +260,11 @@ async function createAccounts(
 // ------------------------------------------------------------------------------------------
 // Running schemathesis
 
-const methods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
-
 /** operationIds of a spec's operations that require a token (neither `security: []` nor public by default). */
 export function protectedOperations(service: FuzzService): string[] {
-  type Operation = { operationId?: string; security?: unknown[] };
-  const spec = parse(readFileSync(path.join(repoRoot, 'openapi', `${service}.yaml`), 'utf8')) as {
-    security?: unknown[];
-    paths: Record<string, Record<string, Operation>>;
-  };
-  return Object.values(spec.paths).flatMap((item) =>
-    Object.entries(item)
-      .filter(([method]) => methods.includes(method))
-      .map(([, op]) => op)
-      .filter((op) => (op.security ?? spec.security ?? []).length > 0 && op.operationId)
-      .map((op) => op.operationId!),
-  );
+  return specOperations([service])
+    .filter((op) => ((op.operation.security ?? op.document.root.security ?? []) as unknown[]).length > 0)
+    .flatMap((op) => (typeof op.operation.operationId === 'string' ? [op.operation.operationId] : []));
 }
 
 /**

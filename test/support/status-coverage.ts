@@ -8,8 +8,7 @@
  * test/global-teardown.ts checks the file after a full run (not after a filtered one).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
+import { specOperations } from './spec';
 
 /** Environment that makes a service record its responses in this run's status log. */
 export function statusLogEnv(): Record<string, string> {
@@ -32,27 +31,14 @@ interface DocumentedOperation {
   statuses: string[];
 }
 
-const httpMethods = ['get', 'put', 'post', 'patch', 'delete', 'head', 'options', 'trace'];
-
-export function documentedOperations(specFiles = ['auth.yaml', 'hotel.yaml']): DocumentedOperation[] {
-  return specFiles.flatMap((file) => {
-    const spec = parse(readFileSync(join(__dirname, '..', '..', 'openapi', file), 'utf8')) as {
-      paths: Record<string, Record<string, { responses?: Record<string, unknown> }>>;
-    };
-    return Object.entries(spec.paths).flatMap(([template, item]) => {
-      const pattern = new RegExp(
-        `^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`,
-      );
-      return Object.entries(item)
-        .filter(([method]) => httpMethods.includes(method))
-        .map(([method, operation]) => ({
-          key: `${method.toUpperCase()} ${template}`,
-          method: method.toUpperCase(),
-          pattern,
-          statuses: Object.keys(operation.responses ?? {}),
-        }));
-    });
-  });
+/** Every operation of both specs, with the pattern its concrete paths match and its documented statuses. */
+export function documentedOperations(): DocumentedOperation[] {
+  return specOperations().map((op) => ({
+    key: op.key,
+    method: op.method,
+    pattern: new RegExp(`^${op.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`),
+    statuses: Object.keys((op.operation.responses as Record<string, unknown> | undefined) ?? {}),
+  }));
 }
 
 export interface StatusCoverage {
