@@ -5,15 +5,11 @@
  * processes, auth killed with SIGKILL, hotel's cached keys stale (max age 1 s) so every
  * refetch attempt really fails.
  */
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
+import { randomUUID } from 'node:crypto';
 import {
-  audience,
   call,
-  issuer,
   killAllServices,
   migrateAll,
-  newPrivateKeyPem,
   sharedDatabase,
   sleep,
   spawnService,
@@ -22,6 +18,8 @@ import {
   type FaultDatabase,
   type ServiceProcess,
 } from './support';
+import { newSigningKeyPem } from '../support/auth';
+import { tamperedTokens } from '../support/tokens';
 
 jest.setTimeout(60_000);
 
@@ -32,7 +30,7 @@ let privateKey: string;
 
 beforeAll(async () => {
   db = await sharedDatabase();
-  privateKey = newPrivateKeyPem();
+  privateKey = newSigningKeyPem();
   await migrateAll(db, privateKey);
   auth = await spawnService('auth', { DATABASE_URL: db.urlFor('auth'), JWT_PRIVATE_KEY: privateKey });
   hotel = await spawnService('hotel', {
@@ -73,40 +71,9 @@ describe('auth unavailable', () => {
     expect((await call(auth.base, 'GET', '/healthz')).error).toBe('ECONNREFUSED');
     await sleep(1200); // the cached keys are stale now: each refetch attempt fails
 
-    // Bad tokens, all claiming auth's issuer and audience.
+    // Bad tokens (forged, tampered, expired, …), all claiming auth's issuer and audience.
     const { keys } = await tokenSigner(privateKey);
-    const forge = (kid: string, key = generateKeyPairSync('ed25519').privateKey) =>
-      new SignJWT({ role: 'admin' })
-        .setProtectedHeader({ alg: 'EdDSA', kid, typ: 'JWT' })
-        .setSubject(randomUUID())
-        .setIssuer(issuer)
-        .setAudience(audience)
-        .setJti(randomUUID())
-        .setIssuedAt()
-        .setExpirationTime('5m')
-        .sign(key);
-    const [header, payload, signature] = token.split('.') as [string, string, string];
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
-    const tampered = [
-      header,
-      Buffer.from(JSON.stringify({ ...claims, role: 'admin' })).toString('base64url'),
-      signature,
-    ].join('.');
-    const expired = await new SignJWT({ role: 'guest' })
-      .setProtectedHeader({ alg: 'EdDSA', kid: keys.kid, typ: 'JWT' })
-      .setSubject(randomUUID())
-      .setIssuer(issuer)
-      .setAudience(audience)
-      .setJti(randomUUID())
-      .setIssuedAt(Math.floor(Date.now() / 1000) - 3600)
-      .setExpirationTime(Math.floor(Date.now() / 1000) - 1800)
-      .sign(keys.privateKey);
-    const bad = {
-      'unknown kid': await forge('unknown-kid'),
-      'auth’s kid, another key': await forge(keys.kid),
-      'tampered claims': tampered,
-      expired,
-    };
+    const bad = await tamperedTokens(keys, randomUUID(), token);
 
     // For 3 s (several cache-expiry + cooldown cycles): valid tokens work, bad ones are 401.
     const answers: Array<{ what: string; answer: Answer }> = [];

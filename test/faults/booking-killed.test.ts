@@ -12,7 +12,6 @@ import {
   isUnavailableProblem,
   killAllServices,
   migrateAll,
-  newPrivateKeyPem,
   orphanCounts,
   runLoops,
   serveJwks,
@@ -28,6 +27,7 @@ import {
   type FaultDatabase,
   type ServiceProcess,
 } from './support';
+import { newSigningKeyPem } from '../support/auth';
 
 jest.setTimeout(60_000);
 
@@ -53,7 +53,7 @@ const terminateHotelSessions = async (): Promise<number> =>
 
 beforeAll(async () => {
   db = await sharedDatabase();
-  const privateKey = newPrivateKeyPem();
+  const privateKey = newSigningKeyPem();
   await migrateAll(db, privateKey);
   jwks = await serveJwks(privateKey);
   signer = await tokenSigner(privateKey);

@@ -13,7 +13,6 @@ import {
   isUnavailableProblem,
   killAllServices,
   migrateAll,
-  newPrivateKeyPem,
   orphanCounts,
   runLoops,
   signalPostgres,
@@ -28,6 +27,7 @@ import {
   type OwnPostgres,
   type ServiceProcess,
 } from './support';
+import { newSigningKeyPem } from '../support/auth';
 
 jest.setTimeout(90_000);
 
@@ -37,7 +37,7 @@ let hotel: ServiceProcess;
 
 beforeAll(async () => {
   pg = await startOwnPostgres();
-  const privateKey = newPrivateKeyPem();
+  const privateKey = newSigningKeyPem();
   await migrateAll(pg.db, privateKey);
   // Bounded database waits: a pool slot or a new connection within 2 s, a statement within
   // 2 s (server side) and its answer within 3 s (client side, query_timeout): < 6 s in all.

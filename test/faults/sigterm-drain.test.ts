@@ -10,7 +10,6 @@ import {
   createRooms,
   killAllServices,
   migrateAll,
-  newPrivateKeyPem,
   serveJwks,
   sharedDatabase,
   slotBooking,
@@ -23,6 +22,7 @@ import {
   type FaultDatabase,
   type ServiceProcess,
 } from './support';
+import { newSigningKeyPem } from '../support/auth';
 
 jest.setTimeout(60_000);
 
@@ -38,7 +38,7 @@ const clients: Client[] = [];
 
 beforeAll(async () => {
   db = await sharedDatabase();
-  const privateKey = newPrivateKeyPem();
+  const privateKey = newSigningKeyPem();
   await migrateAll(db, privateKey);
   jwks = await serveJwks(privateKey);
   signer = await tokenSigner(privateKey);

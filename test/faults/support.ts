@@ -4,7 +4,7 @@
  * HTTP client that records latency and socket-level failures, and database checks.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -17,16 +17,14 @@ import { migrateAuth } from '../../services/auth/src/cli/migrate';
 import { loadSigningKeys } from '../../services/auth/src/domain/signing-keys';
 import { AccessTokenSigner } from '../../services/auth/src/domain/tokens';
 import { migrateHotel } from '../../services/hotel/src/cli/migrate';
-import { addDays, todayUtc } from '../../services/hotel/src/domain/dates';
+import { testAudience, testIssuer } from '../support/auth';
 import { createTestDatabase, testPasswords } from '../support/database';
+import { day } from '../support/hotel';
 import { statusLogEnv } from '../support/status-coverage';
 
 export const repoRoot = join(__dirname, '..', '..');
-export const issuer = 'myhotel-auth';
-export const audience = 'myhotel';
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-/** A date `offset` days from today (UTC). */
-export const day = (offset: number): string => addDays(todayUtc(), offset);
+export { day };
 
 // ---- PostgreSQL ----------------------------------------------------------------------------
 
@@ -190,16 +188,12 @@ export async function existingBookings(db: FaultDatabase, ids: string[]): Promis
 
 // ---- Keys and tokens -----------------------------------------------------------------------
 
-export function newPrivateKeyPem(): string {
-  return generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-}
-
 /** Signs access tokens with the same key (and so the same kid) auth is given. */
 export async function tokenSigner(privateKeyPem: string) {
   const keys = await loadSigningKeys(privateKeyPem);
   const signer = new AccessTokenSigner(keys, {
-    issuer,
-    audience,
+    issuer: testIssuer,
+    audience: testAudience,
     accessTokenTtlSeconds: 900,
     refreshTokenTtlDays: 30,
   });
@@ -232,7 +226,7 @@ export async function serveJwks(privateKeyPem: string): Promise<{ url: string; c
 }
 
 export function jwtEnv(): Record<string, string> {
-  return { JWT_ISSUER: issuer, JWT_AUDIENCE: audience };
+  return { JWT_ISSUER: testIssuer, JWT_AUDIENCE: testAudience };
 }
 
 /** Applies both services' migrations to the database. */
