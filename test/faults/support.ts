@@ -3,7 +3,7 @@
  * an embedded PostgreSQL of their own when a test stops and restarts the database, a raw
  * HTTP client that records latency and socket-level failures, and database checks.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -20,7 +20,7 @@ import { migrateHotel } from '../../services/hotel/src/cli/migrate';
 import { testAudience, testIssuer } from '../support/auth';
 import { createTestDatabase, testPasswords } from '../support/database';
 import { day } from '../support/hotel';
-import { statusLogEnv } from '../support/status-coverage';
+import type { ServiceProcess } from '../support/processes';
 
 export const repoRoot = join(__dirname, '..', '..');
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -239,108 +239,7 @@ export async function migrateAll(db: FaultDatabase, privateKeyPem: string): Prom
   });
 }
 
-// ---- Service processes ---------------------------------------------------------------------
-
-export interface ServiceProcess {
-  name: string;
-  port: number;
-  base: string;
-  child: ChildProcess;
-  /** stdout + stderr so far (for failure messages). */
-  output(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
-}
-
-const children = new Set<ChildProcess>();
-
-/**
- * `node --conditions=typescript --import tsx services/<name>/src/main.ts` with the given env
- * (NODE_ENV=production, LOG_LEVEL=warn unless overridden); resolves once /readyz is 200.
- */
-export async function spawnService(
-  name: 'auth' | 'hotel',
-  env: Record<string, string>,
-  readyTimeoutMs = 30_000,
-): Promise<ServiceProcess> {
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    ['--conditions=typescript', '--import', 'tsx', join('services', name, 'src', 'main.ts')],
-    {
-      cwd: repoRoot,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        TMPDIR: process.env.TMPDIR,
-        NODE_ENV: 'production',
-        LOG_LEVEL: 'warn',
-        ...jwtEnv(),
-        ...statusLogEnv(),
-        ...env,
-        PORT: String(port),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  children.add(child);
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString('utf8')).slice(-20_000);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
-    child.once('exit', (code, signal) => {
-      children.delete(child);
-      resolve({ code, signal, at: Date.now() });
-    }),
-  );
-  const service: ServiceProcess = {
-    name,
-    port,
-    base: `http://127.0.0.1:${port}`,
-    child,
-    output: () => output,
-    exited,
-  };
-  const deadline = Date.now() + readyTimeoutMs;
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`${name} exited during start-up:\n${output}`);
-    }
-    const res = await call(service.base, 'GET', '/readyz', { agent: false, timeoutMs: 2000 });
-    if (res.status === 200) return service;
-    if (Date.now() > deadline) {
-      await stopService(service);
-      throw new Error(`${name} not ready after ${readyTimeoutMs} ms:\n${output}`);
-    }
-    await sleep(100);
-  }
-}
-
-/** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */
-export async function stopService(service: ServiceProcess, graceMs = 5000): Promise<void> {
-  const { child } = service;
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
-  child.kill('SIGTERM');
-  await service.exited;
-  clearTimeout(kill);
-}
-
-/** Kills every service process this test file started and that still runs (afterAll). */
-export async function killAllServices(): Promise<void> {
-  await Promise.all(
-    [...children].map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          child.once('exit', () => resolve());
-          child.kill('SIGKILL');
-        }),
-    ),
-  );
-}
+export { killAllServices, spawnService, stopService, type ServiceProcess } from '../support/processes';
 
 // ---- HTTP ----------------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@
  * then renamed into place: concurrent first runs are safe). The Python interpreter is
  * $MYHOTEL_PYTHON, else python3.11, else python3 (3.9 or newer).
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,7 +27,7 @@ import { migrateAuth } from '../../services/auth/src/cli/migrate';
 import { migrateHotel } from '../../services/hotel/src/cli/migrate';
 import { seedDemo } from '../../services/hotel/src/cli/seed-demo';
 import { specOperations } from '../support/spec';
-import { statusLogEnv } from '../support/status-coverage';
+import { killAllServices, spawnService, stopService, type ServiceProcess } from '../support/processes';
 
 const execFileAsync = promisify(execFile);
 
@@ -142,62 +142,6 @@ export async function ensureSchemathesis(log: (line: string) => void = () => und
 // ------------------------------------------------------------------------------------------
 // The system under test
 
-interface Service {
-  name: FuzzService;
-  child: ChildProcess;
-  base: string;
-  /** The service's stderr/stdout (LOG_LEVEL=warn: 4xx warnings and 5xx errors). */
-  output: () => string;
-}
-
-function spawnService(name: FuzzService, port: number, env: Record<string, string>): Service {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=typescript', '--import', 'tsx', path.join('services', name, 'src', 'main.ts')],
-    { cwd: repoRoot, env: { ...process.env, ...statusLogEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const chunks: string[] = [];
-  let size = 0;
-  const keep = (chunk: Buffer) => {
-    // Bounded: the most recent ~4 MB of log lines.
-    chunks.push(chunk.toString('utf8'));
-    size += chunk.length;
-    while (size > 4_000_000 && chunks.length > 1) size -= chunks.shift()!.length;
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  return { name, child, base: `http://127.0.0.1:${port}`, output: () => chunks.join('') };
-}
-
-async function waitReady(service: Service, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (service.child.exitCode !== null) {
-      throw new Error(`${service.name} exited (${service.child.exitCode}):\n${service.output()}`);
-    }
-    try {
-      if ((await fetch(`${service.base}/readyz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-  throw new Error(`${service.name} did not become ready:\n${service.output()}`);
-}
-
-async function stopService(service: Service): Promise<void> {
-  const { child } = service;
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise<void>((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
 async function api(
   base: string,
   method: string,
@@ -298,7 +242,7 @@ export interface FuzzResult {
 
 function runSchemathesis(
   python: string,
-  service: Service,
+  service: ServiceProcess,
   role: FuzzRole,
   token: string | undefined,
   budget: Budget,
@@ -428,7 +372,7 @@ export async function runFuzz(options: FuzzOptions = {}): Promise<FuzzResult> {
   const budget = budgetFor(options.budget ?? 'small', options.seed);
   const concurrency = options.concurrency ?? Number(process.env.FUZZ_CONCURRENCY ?? 4);
   const workDir = mkdtempSync(path.join(tmpdir(), 'myhotel-fuzz-'));
-  const services: Service[] = [];
+  const services: ServiceProcess[] = [];
   let database: FuzzDatabase | undefined;
   try {
     // The virtualenv (first run: pip) and the database come up side by side.
@@ -446,7 +390,6 @@ export async function runFuzz(options: FuzzOptions = {}): Promise<FuzzResult> {
     const admin = { email: 'admin@fuzz.example', password: 'fuzz-admin-password' };
     const authEnv = {
       ...common,
-      PORT: String(authPort),
       DATABASE_URL: db.authUrl,
       JWT_PRIVATE_KEY: generateKeyPairSync('ed25519')
         .privateKey.export({ format: 'pem', type: 'pkcs8' })
@@ -457,15 +400,18 @@ export async function runFuzz(options: FuzzOptions = {}): Promise<FuzzResult> {
     };
     const hotelEnv = {
       ...common,
-      PORT: String(hotelPort),
       DATABASE_URL: db.hotelUrl,
       JWKS_URL: `http://127.0.0.1:${authPort}/.well-known/jwks.json`,
     };
     await Promise.all([migrateAuth(authEnv), migrateHotel(hotelEnv)]);
     await seedDemo(hotelEnv);
-    services.push(spawnService('auth', authPort, authEnv), spawnService('hotel', hotelPort, hotelEnv));
-    await Promise.all(services.map((service) => waitReady(service)));
-    const [auth, hotel] = services as [Service, Service];
+    // Up to ~4 MB of each service's log (LOG_LEVEL=warn): the stack traces behind findings.
+    const spawnOptions = { readyTimeoutMs: 60_000, keepOutputChars: 4_000_000 };
+    const [auth, hotel] = await Promise.all([
+      spawnService('auth', authEnv, { ...spawnOptions, port: authPort }),
+      spawnService('hotel', hotelEnv, { ...spawnOptions, port: hotelPort }),
+    ]);
+    services.push(auth, hotel);
     const tokens = await createAccounts(auth.base, hotel.base, admin);
     log(
       `fuzzing (budget ${budget.name}: ${budget.maxExamples} examples per operation and phase, seed ${budget.seed})`,
@@ -501,7 +447,8 @@ export async function runFuzz(options: FuzzOptions = {}): Promise<FuzzResult> {
       .join('\n');
     return { ok: failed.length === 0, budget, runs, report, serviceLogs, durationMs: Date.now() - started };
   } finally {
-    await Promise.all(services.map(stopService));
+    await Promise.all(services.map((service) => stopService(service, 10_000)));
+    await killAllServices(); // one that failed to start while the other did
     await database?.stop().catch(() => undefined);
     await fs.rm(workDir, { recursive: true, force: true });
   }
