@@ -75,18 +75,22 @@ interface Sample extends Answer {
 
 const describeAnswer = (r: Answer) => `${r.method} ${r.path} → ${r.error ?? r.status} ${r.body}`;
 
+interface OutageRequest {
+  service: ServiceProcess;
+  path: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
 /** One spec-valid request per operation, as the role allowed to make it (ids need not exist). */
-async function requestFor(
-  key: string,
-  roomId: string,
-): Promise<{ service: ServiceProcess; path: string; headers?: Record<string, string>; body?: unknown }> {
+async function outageRequests(roomId: string): Promise<Record<string, OutageRequest>> {
   const id = randomUUID();
   const [guest, staff, admin] = await Promise.all([
     signer.bearer('guest'),
     signer.bearer('staff'),
     signer.bearer('admin'),
   ]);
-  const requests: Record<string, Awaited<ReturnType<typeof requestFor>>> = {
+  const requests: Record<string, OutageRequest> = {
     'POST /api/auth/register': {
       service: auth,
       path: '/api/auth/register',
@@ -145,18 +149,18 @@ async function requestFor(
       headers: staff,
     };
   }
-  const request = requests[key];
-  if (!request) throw new Error(`no outage request for ${key}: add one (it documents 503)`);
-  return request;
+  return requests;
 }
 
 /** Sends one request to every operation whose spec documents 503. */
 async function everyOperationDuringOutage(roomId: string): Promise<Answer[]> {
   const operations = documentedOperations().filter((op) => op.statuses.includes('503'));
   expect(operations.length).toBeGreaterThan(20);
+  const requests = await outageRequests(roomId);
   const answers: Answer[] = [];
   for (const op of operations) {
-    const request = await requestFor(op.key, roomId);
+    const request = requests[op.key];
+    if (!request) throw new Error(`no outage request for ${op.key}: add one (it documents 503)`);
     answers.push(
       await call(request.service.base, op.method, request.path, {
         headers: request.headers,
