@@ -1,18 +1,13 @@
-import { createLogger, migrateService, runMain } from '@myhotel/common';
+import { type MigrateOptions, migrateService, runMigrationMain } from '@myhotel/common';
 import { loadAuthConfig } from '../config';
 import { createAuthDataSource } from '../data/data-source';
 
 /** Applies auth's pending migrations (advisory-locked: safe when replicas run it at once). */
-export function migrateAuth(env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
-  return migrateService(createAuthDataSource(loadAuthConfig(env).db), 'myhotel:auth:migrations');
+export function migrateAuth(
+  env: NodeJS.ProcessEnv = process.env,
+  options: MigrateOptions = {},
+): Promise<string[]> {
+  return migrateService(createAuthDataSource(loadAuthConfig(env).db), 'myhotel:auth:migrations', options);
 }
 
-if (require.main === module) {
-  runMain(async () => {
-    const applied = await migrateAuth();
-    createLogger('auth-migrate', 'info').info(
-      { applied },
-      applied.length ? 'migrations applied' : 'schema up to date',
-    );
-  });
-}
+if (require.main === module) runMigrationMain('auth', (options) => migrateAuth(process.env, options));

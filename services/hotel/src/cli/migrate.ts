@@ -1,18 +1,13 @@
-import { createLogger, migrateService, runMain } from '@myhotel/common';
+import { type MigrateOptions, migrateService, runMigrationMain } from '@myhotel/common';
 import { loadHotelConfig } from '../config';
 import { createHotelDataSource } from '../data/data-source';
 
 /** Applies hotel's pending migrations (advisory-locked: safe when replicas run it at once). */
-export function migrateHotel(env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
-  return migrateService(createHotelDataSource(loadHotelConfig(env).db), 'myhotel:hotel:migrations');
+export function migrateHotel(
+  env: NodeJS.ProcessEnv = process.env,
+  options: MigrateOptions = {},
+): Promise<string[]> {
+  return migrateService(createHotelDataSource(loadHotelConfig(env).db), 'myhotel:hotel:migrations', options);
 }
 
-if (require.main === module) {
-  runMain(async () => {
-    const applied = await migrateHotel();
-    createLogger('hotel-migrate', 'info').info(
-      { applied },
-      applied.length ? 'migrations applied' : 'schema up to date',
-    );
-  });
-}
+if (require.main === module) runMigrationMain('hotel', (options) => migrateHotel(process.env, options));
