@@ -617,9 +617,13 @@ describe('NetworkPolicies', () => {
 
   test('allowed flows: ingress->services, hotel->auth, services->postgres, DNS; nothing else', () => {
     const p = ofKind(get('default'), 'NetworkPolicy');
+    const traefik: Endpoint = { labels: { 'app.kubernetes.io/name': 'traefik' }, namespace: 'traefik' };
     const allowed: [string, Endpoint, Endpoint, number, string?][] = [
       ['ingress -> auth', ingressController, auth, 8080],
       ['ingress -> hotel', ingressController, hotel, 8080],
+      // the default assumes no particular controller: any other namespace may reach http
+      ['another controller (traefik) -> hotel', traefik, hotel, 8080],
+      ['another controller (traefik) -> auth', traefik, auth, 8080],
       ['hotel -> auth (JWKS)', hotel, auth, 8080],
       ['auth -> postgres', auth, postgres, 5432],
       ['hotel -> postgres', hotel, postgres, 5432],
@@ -633,7 +637,9 @@ describe('NetworkPolicies', () => {
       ['auth -> hotel', auth, hotel, 8080],
       ['ingress -> postgres', ingressController, postgres, 5432],
       ['same-namespace stranger -> auth', stranger, auth, 8080],
-      ['other namespace -> hotel', otherNs, hotel, 8080],
+      ['same-namespace stranger -> hotel', stranger, hotel, 8080],
+      ['other namespace -> postgres', otherNs, postgres, 5432],
+      ['other namespace -> hotel on another port', otherNs, hotel, 9229],
       ['stranger -> postgres', stranger, postgres, 5432],
       ['helm test -> postgres', tester, postgres, 5432],
       ['ingress -> auth on another port', ingressController, auth, 9229],
@@ -663,7 +669,7 @@ describe('NetworkPolicies', () => {
     expect(p.filter((x) => x.metadata.name.includes('postgresql'))).toEqual([]);
   });
 
-  test('the ingress controller namespace is configurable; networkPolicy.enabled=false removes them', async () => {
+  test('the ingress controller namespace can be narrowed; networkPolicy.enabled=false removes them', async () => {
     const objs = await render({
       networkPolicy: {
         ingressController: {
@@ -674,6 +680,7 @@ describe('NetworkPolicies', () => {
     const p = ofKind(objs, 'NetworkPolicy');
     expect(flowAllowed(p, { ...ingressController, namespace: 'traefik' }, auth, 8080)).toBe(true);
     expect(flowAllowed(p, ingressController, auth, 8080)).toBe(false);
+    expect(flowAllowed(p, otherNs, hotel, 8080)).toBe(false);
     expect(ofKind(get('minimal'), 'NetworkPolicy')).toEqual([]);
     // optional Prometheus scraping of /metrics from a monitoring namespace
     const monitoring: Endpoint = { labels: { app: 'prometheus' }, namespace: 'monitoring' };
