@@ -10,6 +10,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { cacheDir } from './lib/cache';
+import { gatewayApiCrds, serviceMonitorCrd } from './lib/crds';
 import { buildGo, fetchFromGoProxy, findGoBuild, type GoBuild, goLinkerVars } from './lib/go-build';
 import { CACHED, StepRunner } from './lib/steps';
 import { ETCD_VERSION, KUBERNETES_VERSION } from './lib/versions';
@@ -238,7 +239,8 @@ export const kubernetesBuild: GoBuild = {
   },
 };
 
-function binariesIn(dir: string): KubernetesBinaries {
+/** The Kubernetes binaries in a build folder. */
+export function kubernetesBinariesIn(dir: string): KubernetesBinaries {
   const bins = Object.fromEntries(
     Object.entries(KUBERNETES_COMMANDS).map(([key, name]) => [key, path.join(dir, name)]),
   ) as Record<keyof typeof KUBERNETES_COMMANDS, string>;
@@ -248,7 +250,7 @@ function binariesIn(dir: string): KubernetesBinaries {
 /** The Kubernetes binaries if they were built before, else undefined. */
 export function findKubernetes(): KubernetesBinaries | undefined {
   const dir = findGoBuild(kubernetesBuild);
-  return dir ? binariesIn(dir) : undefined;
+  return dir ? kubernetesBinariesIn(dir) : undefined;
 }
 
 /** kube-apiserver and etcd if they were built before, else undefined (the chart tests skip). */
@@ -259,7 +261,7 @@ export function findApiServer(): ApiServerBinaries | undefined {
 /** Builds the Kubernetes binaries with `go` from the module proxy (cached; see above). */
 export async function buildKubernetes(log: string): Promise<KubernetesBinaries> {
   const { dir } = await buildGo(kubernetesBuild, log);
-  return binariesIn(dir);
+  return kubernetesBinariesIn(dir);
 }
 
 if (require.main === module) {
@@ -275,6 +277,13 @@ if (require.main === module) {
         findKubernetes() ? CACHED : buildKubernetes(log).then((b) => path.dirname(b.kubelet)),
       );
       console.log(path.dirname(findKubernetes()!.kubeApiserver));
+      await steps.run(
+        "CRDs of the chart's optional objects (Gateway API, ServiceMonitor)",
+        async ({ log }) => {
+          const fetched = [await buildGo(gatewayApiCrds, log), await buildGo(serviceMonitorCrd, log)];
+          return fetched.every((f) => f.cached) ? CACHED : fetched.map((f) => f.dir).join(' ');
+        },
+      );
     }
   })().catch((err: unknown) => {
     console.error(err);

@@ -111,3 +111,22 @@ export async function goModuleSource(go: GoRunner, cwd: string, module: string):
   if (!info.Dir) throw new Error(`go mod download ${module}: ${info.Error ?? 'no source folder'}`);
   return info.Dir;
 }
+
+/** Files of a module from the Go module proxy (manifests, CRDs), copied into the cache. */
+export function moduleFiles(
+  name: string,
+  module: string,
+  version: string,
+  files: Record<string, string>,
+): GoBuild {
+  return {
+    name: `${name}-v${version}`,
+    recipe: { module, version, files },
+    binaries: Object.keys(files),
+    async build({ out, work, go }) {
+      const src = await goModuleSource(go, work, `${module}@v${version}`);
+      for (const [to, from] of Object.entries(files))
+        await fs.copyFile(path.join(src, from), path.join(out, to));
+    },
+  };
+}

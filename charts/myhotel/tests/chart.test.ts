@@ -18,6 +18,7 @@ import {
   defaultValues,
   find,
   flowAllowed,
+  gatewayAndMonitoringValues,
   helm,
   lint,
   ofKind,
@@ -60,6 +61,7 @@ const variants: Record<string, Values | undefined> = {
     postgresql: { auth: { existingSecret: 'my-db-secret' } },
     auth: { existingSecret: 'my-auth-secret', jwtKeyId: 'key-2026' },
   },
+  gatewayAndMonitoring: gatewayAndMonitoringValues,
   minimal: {
     ingress: { enabled: false },
     networkPolicy: { enabled: false },
@@ -71,6 +73,8 @@ const variants: Record<string, Values | undefined> = {
     hotel: { autoscaling: { enabled: false }, pdb: { minAvailable: 1, enabled: true } },
   },
 };
+
+const CRD_GROUPS = ['gateway.networking.k8s.io', 'monitoring.coreos.com'];
 
 const rendered: Record<string, K8sObject[]> = {};
 let values: Values;
@@ -101,7 +105,10 @@ describe('helm lint --strict', () => {
 
 describe('every rendered object', () => {
   test('is valid against the Kubernetes OpenAPI schemas (kubernetes-models)', async () => {
-    const objects = all().flatMap(([, objs]) => objs);
+    // objects of CRDs (HTTPRoute, ServiceMonitor) are validated by their CRDs in apiserver.test.ts
+    const objects = all()
+      .flatMap(([, objs]) => objs)
+      .filter((o) => !CRD_GROUPS.some((g) => o.apiVersion.startsWith(`${g}/`)));
     expect(objects.length).toBeGreaterThan(100);
     const failures = await validateWithModels(objects);
     expect(failures).toEqual([]);
@@ -576,6 +583,68 @@ describe('Ingress', () => {
     expect(text).toMatch(
       /^routes:\n( {2}- \{ path: \S+, pathType: (Prefix|Exact), service: (auth|hotel) \}\n)+/m,
     );
+  });
+});
+
+describe('Gateway API HTTPRoute', () => {
+  test('the same route table as the Ingress, on the given Gateway and host names', () => {
+    const routes = values.routes as { path: string; pathType: string; service: string }[];
+    const objs = get('gatewayAndMonitoring');
+    expect(ofKind(objs, 'Ingress')).toEqual([]);
+    const route = find(objs, 'HTTPRoute', RELEASE);
+    expect(route.apiVersion).toBe('gateway.networking.k8s.io/v1');
+    expect(route.spec.parentRefs).toEqual([
+      { name: 'public', namespace: 'gateway-system', sectionName: 'https' },
+    ]);
+    expect(route.spec.hostnames).toEqual(['api.myhotel.example']);
+    const rules = route.spec.rules.map(
+      (r: {
+        matches: { path: { type: string; value: string } }[];
+        backendRefs: { name: string; port: number }[];
+      }) => ({
+        path: r.matches[0]!.path.value,
+        pathType: r.matches[0]!.path.type === 'Exact' ? 'Exact' : 'Prefix',
+        service: r.backendRefs[0]!.name.replace(`${RELEASE}-`, ''),
+        port: r.backendRefs[0]!.port,
+      }),
+    );
+    expect(rules).toEqual(routes.map((r) => ({ ...r, port: 80 })));
+    expect(
+      route.spec.rules.map((r: { matches: { path: { type: string } }[] }) => r.matches[0]!.path.type),
+    ).toEqual(routes.map((r) => (r.pathType === 'Exact' ? 'Exact' : 'PathPrefix')));
+  });
+
+  test('off by default; parentRefs are required when on', async () => {
+    expect(ofKind(get('default'), 'HTTPRoute')).toEqual([]);
+    const res = await lint({ httpRoute: { enabled: true } });
+    expect(res.code).not.toBe(0);
+    expect(res.stdout + res.stderr).toMatch(/parentRefs/);
+  });
+});
+
+describe('ServiceMonitor', () => {
+  test('scrapes /metrics on the http port of auth and hotel, not PostgreSQL', () => {
+    const objs = get('gatewayAndMonitoring');
+    const sm = find(objs, 'ServiceMonitor', RELEASE);
+    expect(sm.metadata.labels.release).toBe('kube-prometheus-stack');
+    expect(sm.spec.endpoints).toEqual([
+      { port: 'http', path: '/metrics', interval: '30s', scrapeTimeout: '10s' },
+    ]);
+    expect(sm.spec.namespaceSelector).toEqual({ matchNames: [NAMESPACE] });
+    const selects = (labels: Record<string, string>) =>
+      Object.entries(sm.spec.selector.matchLabels as Record<string, string>).every(
+        ([k, v]) => labels[k] === v,
+      ) &&
+      (sm.spec.selector.matchExpressions as { key: string; values: string[] }[]).every((e) =>
+        e.values.includes(labels[e.key] ?? ''),
+      );
+    const services = ofKind(objs, 'Service');
+    const selected = services.filter((svc) => selects(svc.metadata.labels)).map((svc) => svc.metadata.name);
+    expect(selected.sort()).toEqual([`${RELEASE}-auth`, `${RELEASE}-hotel`]);
+    for (const name of selected) {
+      expect(find(objs, 'Service', name).spec.ports.map((p: { name: string }) => p.name)).toContain('http');
+    }
+    expect(ofKind(get('default'), 'ServiceMonitor')).toEqual([]);
   });
 });
 
