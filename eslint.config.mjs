@@ -23,6 +23,9 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['warn', 'error'] }],
     },
   },
-  { files: ['scripts/**', 'loadtest/**', '**/cli/**'], rules: { 'no-console': 'off' } },
+  {
+    files: ['scripts/**', 'loadtest/**', '**/cli/**', 'test/cluster/**', 'charts/*/files/**'],
+    rules: { 'no-console': 'off' },
+  },
   { files: ['**/*.js', '**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
 );

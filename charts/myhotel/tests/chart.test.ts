@@ -525,6 +525,55 @@ describe('Secrets', () => {
     expect(find(objs, 'ConfigMap', `${RELEASE}-auth`).data.JWT_KEY_ID).toBe('key-2026');
   });
 
+  test('secrets.generator=job (GitOps): no Secret rendered; a restricted hook Job creates the missing ones once', async () => {
+    const objs = await render({ secrets: { generator: 'job' } });
+    expect(ofKind(objs, 'Secret')).toEqual([]);
+    const name = `${RELEASE}-secrets-init`;
+    const job = find(objs, 'Job', name);
+    for (const kind of ['ServiceAccount', 'Role', 'RoleBinding', 'ConfigMap', 'Job']) {
+      const o = find(objs, kind, name);
+      expect([kind, o.metadata.annotations['helm.sh/hook']]).toEqual([kind, 'pre-install,pre-upgrade']);
+    }
+    // RBAC: create Secrets, read only the chart's two
+    expect(find(objs, 'Role', name).rules).toEqual([
+      { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
+      {
+        apiGroups: [''],
+        resources: ['secrets'],
+        resourceNames: [`${RELEASE}-db`, `${RELEASE}-auth`],
+        verbs: ['get'],
+      },
+    ]);
+    const pod = job.spec.template.spec;
+    expect(pod.serviceAccountName).toBe(name);
+    expect(pod.containers[0].command).toEqual(['node', '/scripts/init-secrets.mjs']);
+    const spec = JSON.parse(
+      pod.containers[0].env.find((e: { name: string }) => e.name === 'MYHOTEL_SECRETS').value,
+    );
+    expect(spec.map((s: { name: string; data: Record<string, string> }) => [s.name, s.data])).toEqual([
+      [
+        `${RELEASE}-db`,
+        {
+          'auth-password': 'password:32',
+          'hotel-password': 'password:32',
+          'postgres-password': 'password:32',
+        },
+      ],
+      [`${RELEASE}-auth`, { 'admin-password': 'password:24', 'jwt-private-key': 'ed25519' }],
+    ]);
+    expect(spec[0].labels['app.kubernetes.io/managed-by']).toBe('myhotel-secrets-init');
+    // the script is the chart's file, and the Job may reach the API server through the policies
+    const script = await fs.readFile(path.join(chartDir, 'files/secrets-init/init-secrets.mjs'), 'utf8');
+    expect(find(objs, 'ConfigMap', name).data['init-secrets.mjs'].trim()).toBe(script.trim());
+    const p = ofKind(objs, 'NetworkPolicy');
+    const initPod: Endpoint = { labels: job.spec.template.metadata.labels, namespace: NAMESPACE };
+    expect(flowAllowed(p, initPod, { namespace: '', ip: '10.96.0.1' }, 443)).toBe(true);
+    expect(flowAllowed(p, initPod, { namespace: '', ip: '10.0.0.5' }, 5432)).toBe(false);
+    // existingSecrets: nothing left to create, no Job
+    const none = await render({ secrets: { generator: 'job' }, ...variants.existingSecrets });
+    expect(ofKind(none, 'Job')).toEqual([]);
+  });
+
   test('secrets.generate=false renders no Secret but keeps the references', () => {
     const objs = get('minimal');
     expect(ofKind(objs, 'Secret')).toEqual([]);
@@ -791,6 +840,7 @@ describe('values.schema.json', () => {
     ['bad enum (route service)', { routes: [{ path: '/api/x', pathType: 'Prefix', service: 'billing' }] }],
     ['external database without host', { postgresql: { enabled: false } }],
     ['negative port', { service: { port: -1 } }],
+    ['bad enum (secrets.generator)', { secrets: { generator: 'vault' } }],
   ];
 
   test.each(bad)('rejects %s in helm template and helm lint', async (_name, v) => {
