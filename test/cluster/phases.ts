@@ -1,0 +1,409 @@
+/**
+ * The phases of the cluster test (test/cluster/run.ts runs them in this order on a fresh
+ * cluster): each is one step with its own assertions and a one-line fact for the final report.
+ */
+import assert from 'node:assert/strict';
+import { GATEWAY, INGRESS_NAMESPACE } from '../../scripts/cluster/addons';
+import { DEV_TAG } from '../../scripts/cluster/cluster';
+import { SERVICES, serviceImage } from '../../scripts/cluster/images/services';
+import { getJson, helm, kubectl, waitFor } from '../../scripts/cluster/kube';
+import { chartValuesFile } from '../../scripts/cluster/chart-values';
+import { formatDuration, type StepRunner } from '../../scripts/lib/steps';
+import type { Api } from './api';
+import { probeFlows } from './network-probe';
+import { isFailure, type LoadReport, PacedLoad, summarize } from './paced-load';
+import { chartDir, EXPECTED_PODS, main, Release } from './release';
+import { ADMIN_EMAIL, type Actors, loadGuests, missingBookings, setUpHotel, tryIt } from './try-it';
+import { UPGRADE_MIGRATION, UPGRADE_TABLE, UPGRADE_TAG } from './upgrade-image';
+
+const LOAD_RATE = 25;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const svc = (name: string) => `${main.fullname}-${name}.${main.namespace}.svc.cluster.local`;
+
+export interface Context {
+  api: Api;
+  actors: Actors;
+  /** Every booking the API acknowledged (201) during the test. */
+  acknowledged: string[];
+  /** Facts for the final report. */
+  facts: string[];
+}
+
+/** Runs paced load while `during` runs, then `settleMs` more; resolves with what the load saw. */
+async function underLoad(
+  ctx: Context,
+  round: string,
+  during: (load: PacedLoad) => Promise<void>,
+  settleMs = 5000,
+): Promise<LoadReport> {
+  const guestTokens = await loadGuests(ctx.api, 4, round);
+  const load = new PacedLoad({
+    baseUrl: ctx.api.baseUrl,
+    rooms: ctx.actors.rooms,
+    guestTokens,
+    rate: LOAD_RATE,
+  }).start();
+  let error: unknown;
+  try {
+    await sleep(3000);
+    await during(load);
+    await sleep(settleMs);
+  } catch (err) {
+    error = err;
+  }
+  const report = await load.stop();
+  ctx.acknowledged.push(...report.acknowledgedBookings);
+  if (error) throw error;
+  return report;
+}
+
+/** Waits until the ingress (or a Gateway, by host name) routes /api/rooms to the release. */
+const servesRooms = (api: Api, what: string, host?: string) =>
+  waitFor(
+    what,
+    async () => ((await api.get('/api/rooms', { host })).status === 200 ? true : undefined),
+    60_000,
+    500,
+  );
+
+const describeFailures = (report: LoadReport) =>
+  report.outcomes
+    .filter(isFailure)
+    .slice(0, 10)
+    .map(
+      (o) => `${o.kind} ${o.status || o.error} at ${formatDuration(o.at)}${o.detail ? ` (${o.detail})` : ''}`,
+    )
+    .join(', ');
+
+export async function phases(steps: StepRunner, ctx: Context): Promise<void> {
+  const expectPods = () =>
+    waitFor('every pod of the release Ready', () => main.allReady(EXPECTED_PODS), 300_000, 2000);
+
+  await steps.run('helm install (Pod Security restricted, local images only)', async ({ log }) => {
+    const t0 = Date.now();
+    await main.createRestrictedNamespace(log);
+    await main.install(log);
+    const running = await expectPods();
+    const migrateRestarts = running
+      .flatMap((p) => p.status.initContainerStatuses ?? [])
+      .reduce((n, s) => n + s.restartCount, 0);
+    assert.equal(migrateRestarts, 0, 'the migrate init containers never crashed waiting for PostgreSQL');
+    const fact = `all ${running.length} pods Ready ${formatDuration(Date.now() - t0)} after helm install, under Pod Security restricted; migrate init containers: 0 restarts`;
+    ctx.facts.push(fact);
+    return fact;
+  });
+
+  await steps.run('NetworkPolicies enforced (kube-router)', async ({ log }) => {
+    const flows = [
+      { name: 'auth', host: svc('auth'), port: 80 },
+      { name: 'hotel', host: svc('hotel'), port: 80 },
+      { name: 'postgresql', host: svc('postgresql'), port: 5432 },
+    ];
+    const stranger = await probeFlows(main.namespace, { app: 'stranger' }, flows, log);
+    assert.deepEqual(
+      stranger,
+      { auth: false, hotel: false, postgresql: false },
+      'a stranger pod of the release namespace reaches nothing',
+    );
+    const elsewhere = await probeFlows('default', { app: 'stranger' }, flows, log);
+    assert.deepEqual(
+      elsewhere,
+      { auth: true, hotel: true, postgresql: false },
+      'default: other namespaces reach http only',
+    );
+    // narrowed to the ingress controller's namespace, as docs/kubernetes.md recommends
+    await main.upgrade(log, [
+      '--set-json',
+      `networkPolicy.ingressController.namespaceSelector={"matchLabels":{"kubernetes.io/metadata.name":"${INGRESS_NAMESPACE}"}}`,
+    ]);
+    const narrowed = await probeFlows('default', { app: 'stranger' }, flows, log);
+    assert.deepEqual(
+      narrowed,
+      { auth: false, hotel: false, postgresql: false },
+      'narrowed: only the ingress controller',
+    );
+    await servesRooms(ctx.api, 'the ingress through the narrowed policies');
+    const fact =
+      'NetworkPolicies enforced: release-namespace stranger → auth/hotel/postgres refused; other namespace → postgres refused; narrowed to namespace traefik → only the ingress reaches auth/hotel';
+    ctx.facts.push(fact);
+    return fact;
+  });
+
+  await steps.run('helm test', async ({ log }) => {
+    const out = await main.helmTest(log);
+    assert.match(out, /Phase:\s+Succeeded/);
+    assert.match(out, /auth and hotel are ready/);
+    ctx.facts.push('helm test passed');
+    return 'passed';
+  });
+
+  await steps.run('hotel set-up: the bootstrapped admin creates rooms and a staff member', async () => {
+    const adminPassword = await main.secretValue(`${main.fullname}-auth`, 'admin-password');
+    ctx.actors = await setUpHotel(ctx.api, adminPassword, 12);
+    return `${ctx.actors.rooms.length} rooms`;
+  });
+
+  await steps.run('README "Try it" flow through the ingress (Traefik)', async () => {
+    const booking = await tryIt(ctx.api, ctx.actors);
+    ctx.acknowledged.push(booking.id);
+    const fact = `Try it through the ingress: register → login → /me → availability → book (Idempotency-Key replayed) → notification → confirm → check-in → check-out (booking ${booking.id})`;
+    ctx.facts.push(fact);
+    return fact;
+  });
+
+  const beforeUpgrade = await main.currentRevision();
+  await steps.run(
+    `helm upgrade to ${UPGRADE_TAG} (new migration) under ${LOAD_RATE} req/s`,
+    async ({ log }) => {
+      const report = await underLoad(ctx, 'upgrade', () =>
+        main.upgrade(log, ['--set', `image.tag=${UPGRADE_TAG}`]),
+      );
+      const failures = report.outcomes.filter(isFailure);
+      assert.equal(failures.length, 0, `failed requests during the upgrade: ${describeFailures(report)}`);
+      await expectPods();
+      const hotels = await main.pods('hotel');
+      assert.ok(
+        hotels.every((p) => p.spec.containers[0]!.image.endsWith(`:${UPGRADE_TAG}`)),
+        'hotel runs the new image',
+      );
+      const applied: string[] = [];
+      for (const pod of hotels) {
+        const init = pod.status.initContainerStatuses!.find((s) => s.name === 'migrate')!.state.terminated!;
+        const started = pod.status.containerStatuses!.find((s) => s.name === 'hotel')!.state.running!
+          .startedAt;
+        assert.equal(init.exitCode, 0);
+        assert.ok(
+          Date.parse(init.finishedAt) <= Date.parse(started),
+          `${pod.metadata.name}: migrated before it started`,
+        );
+        const logs = await main.containerLogs(pod.metadata.name, 'migrate');
+        for (const line of logs.split('\n').filter((l) => l.includes('"applied"'))) {
+          applied.push(...((JSON.parse(line) as { applied: string[] }).applied ?? []));
+        }
+      }
+      assert.deepEqual(
+        applied,
+        [UPGRADE_MIGRATION],
+        'one new pod applied the new migration, the other found it done',
+      );
+      assert.equal(await main.sql(`SELECT count(*) FROM ${UPGRADE_TABLE}`), '1');
+      const fact = `upgrade to image tag ${UPGRADE_TAG} with migration ${UPGRADE_MIGRATION}: applied by a migrate init container before its pod served; ${report.outcomes.length} requests at ${LOAD_RATE}/s during the rollout, 0 failed (${summarize(report.outcomes)})`;
+      ctx.facts.push(fact);
+      return fact;
+    },
+  );
+
+  await steps.run(`helm rollback to revision ${beforeUpgrade} under load`, async ({ log }) => {
+    const report = await underLoad(ctx, 'rollback', () => main.rollback(beforeUpgrade, log));
+    const failures = report.outcomes.filter(isFailure);
+    assert.equal(failures.length, 0, `failed requests during the rollback: ${describeFailures(report)}`);
+    await expectPods();
+    for (const service of SERVICES) {
+      const images = (await main.pods(service)).map((p) => p.spec.containers[0]!.image);
+      assert.deepEqual(
+        [...new Set(images)],
+        [serviceImage(service, DEV_TAG)],
+        `${service} runs the previous image again`,
+      );
+    }
+    await servesRooms(ctx.api, 'the rolled-back release');
+    const fact = `rollback to revision ${beforeUpgrade}: the previous images serve again (the additive migration stays); ${report.outcomes.length} requests, 0 failed`;
+    ctx.facts.push(fact);
+    return fact;
+  });
+
+  await steps.run('kill a hotel pod, then the PostgreSQL pod, under load', async ({ log }) => {
+    const marks = { hotelKilled: 0, postgresKilled: 0, recovered: 0 };
+    const report = await underLoad(
+      ctx,
+      'faults',
+      async (load) => {
+        const victim = (await main.pods('hotel'))[0]!.metadata.name;
+        marks.hotelKilled = load.elapsed();
+        await kubectl(['-n', main.namespace, 'delete', 'pod', victim, '--wait=false'], { log });
+        await waitFor(
+          'a replacement hotel pod',
+          async () => {
+            const hotels = await main.pods('hotel');
+            return hotels.length === 2 && hotels.every((p) => p.metadata.name !== victim)
+              ? await main.allReady(EXPECTED_PODS)
+              : undefined;
+          },
+          180_000,
+          1000,
+        );
+        await sleep(5000);
+        marks.postgresKilled = load.elapsed();
+        await kubectl(
+          ['-n', main.namespace, 'delete', 'pod', `${main.fullname}-postgresql-0`, '--wait=false'],
+          { log },
+        );
+        await sleep(2000);
+        await waitFor(
+          'PostgreSQL and both services Ready again',
+          () => main.allReady(EXPECTED_PODS),
+          300_000,
+          1000,
+        );
+        marks.recovered = load.elapsed();
+      },
+      10_000,
+    );
+    const inWindow = (from: number, to: number) => report.outcomes.filter((o) => o.at >= from && o.at < to);
+    const hotelWindow = inWindow(marks.hotelKilled, marks.postgresKilled).filter(isFailure);
+    assert.equal(
+      hotelWindow.length,
+      0,
+      `failed requests after the hotel pod was killed: ${summarize(hotelWindow)}`,
+    );
+    const outage = inWindow(marks.postgresKilled, marks.recovered + 5000).filter(isFailure);
+    const not503 = outage.filter((o) => o.status !== 503);
+    assert.equal(
+      not503.length,
+      0,
+      `failures other than 503 while PostgreSQL restarted: ${summarize(not503)}`,
+    );
+    const after = inWindow(marks.recovered + 5000, Infinity).filter(isFailure);
+    assert.equal(after.length, 0, `failures after recovery: ${summarize(after)}`);
+    const missing = await missingBookings(ctx.api, ctx.actors.staff, ctx.acknowledged);
+    assert.deepEqual(missing, [], 'every acknowledged booking is still there');
+    await main.helmTest(log);
+    const fact =
+      `hotel pod killed under load: 0 failed requests; PostgreSQL pod killed: ${outage.length} × 503 ` +
+      `within ${formatDuration(marks.recovered - marks.postgresKilled)} until everything was Ready again, nothing else; ` +
+      `${ctx.acknowledged.length} acknowledged bookings, 0 lost; helm test passes again`;
+    ctx.facts.push(fact);
+    return fact;
+  });
+
+  await steps.run('Gateway API: HTTPRoute instead of the Ingress', async ({ log }) => {
+    const host = 'myhotel.gateway.test';
+    await main.upgrade(log, [
+      '--set',
+      'ingress.enabled=false',
+      '--set',
+      'httpRoute.enabled=true',
+      '--set-json',
+      `httpRoute.parentRefs=[{"name":"${GATEWAY.name}","namespace":"${GATEWAY.namespace}","sectionName":"${GATEWAY.listener}"}]`,
+      '--set-json',
+      `httpRoute.hostnames=["${host}"]`,
+    ]);
+    await waitFor(
+      'the HTTPRoute accepted by the Gateway',
+      async () => {
+        const route = await getJson<{
+          status?: { parents?: Array<{ conditions: Array<{ type: string; status: string }> }> };
+        }>(['-n', main.namespace, 'httproute', main.fullname]);
+        return route.status?.parents?.[0]?.conditions.some(
+          (c) => c.type === 'Accepted' && c.status === 'True',
+        )
+          ? true
+          : undefined;
+      },
+      60_000,
+    );
+    await servesRooms(ctx.api, 'requests routed by the HTTPRoute', host);
+    await ctx.api.get('/.well-known/jwks.json', { host, expect: 200 });
+    await ctx.api.get('/api/rooms', { expect: 404 }); // no Ingress any more: only the Gateway route serves
+    await main.upgrade(log, ['--set', 'ingress.enabled=true', '--set', 'httpRoute.enabled=false']);
+    await servesRooms(ctx.api, 'the Ingress serving again');
+    const fact = `Gateway API: the chart's HTTPRoute (ingress disabled) accepted by Traefik's Gateway and serving ${host}`;
+    ctx.facts.push(fact);
+    return fact;
+  });
+
+  await steps.run('ServiceMonitor behind a value (Prometheus Operator CRD)', async ({ log }) => {
+    await main.upgrade(log, ['--set', 'metrics.serviceMonitor.enabled=true']);
+    const list = await getJson<{ items: Array<{ metadata: { name: string } }> }>([
+      '-n',
+      main.namespace,
+      'servicemonitors',
+    ]);
+    assert.ok(list.items.length > 0, 'the ServiceMonitor was accepted by the API server');
+    await main.upgrade(log, ['--set', 'metrics.serviceMonitor.enabled=false']);
+    return list.items.map((i) => i.metadata.name).join(', ');
+  });
+
+  await steps.run('helm uninstall keeps the PVC and Secrets; a reinstall finds its data', async ({ log }) => {
+    const adminPassword = await main.secretValue(`${main.fullname}-auth`, 'admin-password');
+    await main.uninstall(log);
+    await waitFor(
+      'the release pods gone',
+      async () => ((await main.pods()).length === 0 ? true : undefined),
+      120_000,
+    );
+    const pvc = await getJson<{ status: { phase: string } }>([
+      '-n',
+      main.namespace,
+      'pvc',
+      `data-${main.fullname}-postgresql-0`,
+    ]);
+    assert.equal(pvc.status.phase, 'Bound');
+    for (const secret of [`${main.fullname}-db`, `${main.fullname}-auth`])
+      await getJson(['-n', main.namespace, 'secret', secret]);
+    await main.install(log, [
+      '--set-json',
+      `networkPolicy.ingressController.namespaceSelector={"matchLabels":{"kubernetes.io/metadata.name":"${INGRESS_NAMESPACE}"}}`,
+    ]);
+    await expectPods();
+    assert.equal(
+      await main.secretValue(`${main.fullname}-auth`, 'admin-password'),
+      adminPassword,
+      'the admin password was kept',
+    );
+    await servesRooms(ctx.api, 'the reinstalled release behind the ingress');
+    const admin = await ctx.api.login(ADMIN_EMAIL, adminPassword);
+    const missing = await missingBookings(ctx.api, admin, ctx.acknowledged);
+    assert.deepEqual(missing, [], 'the reinstalled release serves every booking made before');
+    const fact = `helm uninstall kept PVC data-${main.fullname}-postgresql-0 and Secrets ${main.name}-db, ${main.name}-auth; reinstalled over them: same passwords, all ${ctx.acknowledged.length} bookings there`;
+    ctx.facts.push(fact);
+    return fact;
+  });
+
+  await steps.run(
+    'GitOps mode: a hook Job creates the Secrets once (secrets.generator=job)',
+    async ({ log }) => {
+      // a second, small release, as Argo CD would deploy it: the chart renders no Secret at all
+      const gitops = new Release('myhotel-gitops', 'gitops');
+      const small = ['auth', 'hotel'].flatMap((s) => [
+        '--set',
+        `${s}.autoscaling.enabled=false`,
+        '--set',
+        `${s}.replicaCount=1`,
+      ]);
+      const values = ['--set', 'secrets.generator=job', '--set', 'ingress.enabled=false', ...small];
+      const rendered = await helm([
+        'template',
+        gitops.name,
+        chartDir,
+        '-n',
+        gitops.namespace,
+        '-f',
+        chartValuesFile,
+        ...values,
+      ]);
+      assert.doesNotMatch(rendered.stdout, /^kind: Secret$/m, 'nothing for a GitOps diff to re-randomise');
+      await gitops.createRestrictedNamespace(log);
+      await gitops.install(log, values);
+      await waitFor(
+        'the GitOps release Ready',
+        () => gitops.allReady({ auth: 1, hotel: 1, postgresql: 1 }),
+        300_000,
+        2000,
+      );
+      const names = [`${gitops.fullname}-db`, `${gitops.fullname}-auth`];
+      const before = await Promise.all(names.map((n) => gitops.secret(n)));
+      assert.match(before[1]!['jwt-private-key']!, /^-----BEGIN PRIVATE KEY-----/);
+      // a second sync runs the hook again: it must keep every value
+      await gitops.upgrade(log, ['--set', 'config.logLevel=debug']);
+      const after = await Promise.all(names.map((n) => gitops.secret(n)));
+      assert.deepEqual(after, before, 'the Secrets did not change on the next sync');
+      assert.match(await gitops.helmTest(log), /auth and hotel are ready/);
+      await gitops.uninstall(log);
+      await kubectl(['delete', 'namespace', gitops.namespace, '--wait=false'], { log });
+      const fact = `GitOps mode (secrets.generator=job): no Secret rendered; the hook Job created ${names.join(', ')} once and kept them on the next sync; helm test passed`;
+      ctx.facts.push(fact);
+      return fact;
+    },
+  );
+}
