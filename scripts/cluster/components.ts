@@ -4,7 +4,7 @@
  * v2, cgroupfs driver), kube-proxy (iptables) and kube-router (NetworkPolicy only). All of them
  * run inside the cluster's network namespace (processes.ts) and keep their state in `paths`.
  */
-import { chmodSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { KubernetesBinaries } from '../tools';
 import {
@@ -128,7 +128,6 @@ export async function containerd(pauseImage: string): Promise<DaemonSpec> {
   const config = path.join(paths.config, 'containerd.toml');
   await fs.mkdir(paths.config, { recursive: true });
   await fs.writeFile(config, containerdConfig(pauseImage));
-  chmodSync(runcWrapper, 0o755);
   return { name: 'containerd', command: 'containerd', args: ['--config', config] };
 }
 
