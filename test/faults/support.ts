@@ -3,7 +3,6 @@
  * an embedded PostgreSQL of their own when a test stops and restarts the database, a raw
  * HTTP client that records latency and socket-level failures, and database checks.
  */
-import { fork } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -12,6 +11,7 @@ import { join } from 'node:path';
 import type { Role } from '@myhotel/common';
 import { Client } from 'pg';
 import { bootstrapServer } from '../../scripts/lib/bootstrap';
+import { startEmbeddedPostgres } from '../../tooling/embedded-postgres';
 import { freePort } from '../../scripts/lib/ports';
 import { migrateAuth } from '../../services/auth/src/cli/migrate';
 import { loadSigningKeys } from '../../services/auth/src/domain/signing-keys';
@@ -48,71 +48,29 @@ export interface OwnPostgres {
 }
 
 export async function startOwnPostgres(): Promise<OwnPostgres> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'myhotel-fault-pg-'));
-  rmSync(dir, { recursive: true, force: true }); // initdb wants to create it
-  const control = fork(join(__dirname, 'postgres-control.ts'), [dir, String(port)], {
-    cwd: repoRoot,
-    execArgv: ['--conditions=typescript', '--import', 'tsx'],
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  const server = await startEmbeddedPostgres({
+    dataDir: mkdtempSync(join(tmpdir(), 'myhotel-fault-pg-')),
+    port: await freePort(),
+    password: 'postgres',
+    // Durability stays on (fsync, synchronous_commit): acknowledged writes must survive a restart.
+    settings: ['max_connections=100'],
   });
-  let stderr = '';
-  control.stderr!.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString('utf8')).slice(-5000);
-  });
-  const gone = new Promise<void>((resolve) => control.once('exit', () => resolve()));
-  let seq = 0;
-  const pending = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
-  control.on('message', (message: { id: number; ok: boolean; error?: string }) => {
-    const waiter = pending.get(message.id);
-    pending.delete(message.id);
-    if (message.ok) waiter?.resolve();
-    else waiter?.reject(new Error(`postgres control: ${message.error}`));
-  });
-  control.once('exit', (code) => {
-    for (const waiter of pending.values())
-      waiter.reject(new Error(`postgres control exited (${code}): ${stderr}`));
-    pending.clear();
-  });
-  const send = (cmd: string, timeoutMs = 60_000) =>
-    new Promise<void>((resolve, reject) => {
-      if (!control.connected) return reject(new Error(`postgres control is gone: ${stderr}`));
-      const id = ++seq;
-      const timer = setTimeout(() => {
-        pending.delete(id);
-        reject(new Error(`postgres control: ${cmd} timed out`));
-      }, timeoutMs);
-      pending.set(id, {
-        resolve: () => (clearTimeout(timer), resolve()),
-        reject: (err) => (clearTimeout(timer), reject(err)),
-      });
-      control.send({ id, cmd });
-    });
-
-  const own: OwnPostgres = {
-    port,
-    dataDir: dir,
-    db: undefined as unknown as FaultDatabase,
-    stop: () => send('stop'),
-    start: () => send('start'),
-    async destroy() {
-      if (control.connected) await send('destroy', 20_000).catch(() => undefined);
-      if (control.exitCode === null && control.signalCode === null) {
-        control.disconnect();
-        const kill = setTimeout(() => control.kill('SIGKILL'), 10_000);
-        await gone;
-        clearTimeout(kill);
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
+  const destroy = async () => {
+    await server.stop();
+    rmSync(server.dataDir, { recursive: true, force: true });
   };
   try {
-    await own.start();
-    const database = await bootstrapServer(`postgres://postgres:postgres@127.0.0.1:${port}`, testPasswords);
-    own.db = { name: 'myhotel', ...database };
-    return own;
+    const database = await bootstrapServer(server.url(), testPasswords);
+    return {
+      port: server.port,
+      dataDir: server.dataDir,
+      db: { name: 'myhotel', ...database },
+      stop: () => server.stop(),
+      start: () => server.start(),
+      destroy,
+    };
   } catch (err) {
-    await own.destroy();
+    await destroy();
     throw err;
   }
 }

