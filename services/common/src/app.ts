@@ -9,6 +9,7 @@ import { verifyJsonBody } from './json-body';
 import { httpLogger } from './logger';
 import type { Metrics } from './metrics';
 import { notFoundHandler, problemHandler } from './problem';
+import { requestValidationOptions } from './request-validation';
 import { cacheRouteMatchers } from './route-matcher-cache';
 import { statusLog } from './status-log';
 
@@ -67,14 +68,10 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.use(authenticate(options.verifyToken));
   app.use(
     OpenApiValidator.middleware({
+      ...requestValidationOptions,
       apiSpec: options.apiSpec,
-      $refParser: { mode: 'bundle' },
-      validateRequests: { allowUnknownQueryParameters: false, coerceTypes: false },
       validateResponses: options.validateResponses ? { removeAdditional: false } : false,
       validateSecurity: { handlers: { bearerAuth: bearerSecurityHandler } },
-      validateFormats: true,
-      ajvFormats: { mode: 'full' },
-      ignoreUndocumented: false,
     }),
   );
   app.use(rejectNulCharacters);

@@ -15,3 +15,4 @@ export * from './spec';
 export * from './jwks';
 export * from './service-main';
 export * from './route-matcher-cache';
+export * from './request-validation';
