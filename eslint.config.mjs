@@ -23,6 +23,35 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['warn', 'error'] }],
     },
   },
+  // Inside a service the flow goes one way: api → domain → data.
+  {
+    files: ['services/*/src/data/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/domain', '**/domain/**', '**/api', '**/api/**'],
+              message: 'data/ must not import domain/ or api/ (the flow is api → domain → data).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['services/*/src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'express', message: 'domain/ holds no Express: routes live in api/.' }],
+          patterns: [{ group: ['**/api', '**/api/**'], message: 'domain/ must not import api/.' }],
+        },
+      ],
+    },
+  },
   { files: ['scripts/**', 'loadtest/**', '**/cli/**'], rules: { 'no-console': 'off' } },
   { files: ['**/*.js', '**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
 );

@@ -12,6 +12,7 @@ export * from './metrics';
 export * from './pagination';
 export * from './problem';
 export * from './spec';
+export * from './sql';
 export * from './jwks';
 export * from './service-main';
 export * from './route-matcher-cache';

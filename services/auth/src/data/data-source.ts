@@ -1,6 +1,5 @@
 import { createDataSource, type DatabaseConfig } from '@myhotel/common';
 import { CreateAuthTables1764000000000 } from '../../migrations/1764000000000-create-auth-tables';
-import { RefreshTokenEntity, UserEntity } from './entities';
 
 export const authMigrations = [CreateAuthTables1764000000000];
 
@@ -9,7 +8,6 @@ export function createAuthDataSource(db: DatabaseConfig) {
     db,
     schema: 'auth',
     applicationName: 'myhotel-auth',
-    entities: [UserEntity, RefreshTokenEntity],
     migrations: authMigrations,
   });
 }

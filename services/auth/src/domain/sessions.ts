@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { UnauthorizedError } from '@myhotel/common';
-import type { UserRecord } from '../data/entities';
+import type { UserRecord } from '../data/records';
 import type { RefreshTokenRepository } from '../data/refresh-token-repository';
 import type { UserRepository } from '../data/user-repository';
 import { verifyPassword } from './passwords';

@@ -7,7 +7,7 @@ import {
   type Principal,
   type Role,
 } from '@myhotel/common';
-import type { UserRecord } from '../data/entities';
+import type { UserRecord } from '../data/records';
 import type { RefreshTokenRepository } from '../data/refresh-token-repository';
 import { DuplicateEmailError, type UserRepository } from '../data/user-repository';
 import { hashPassword, verifyPassword } from './passwords';

@@ -1,9 +1,18 @@
-import { decodeCursor, isExclusionViolation, toPage, type Page } from '@myhotel/common';
-import type { DataSource, EntityManager } from 'typeorm';
-import type { BookingStatus } from '../domain/booking-state';
-import type { BookingRecord, NotificationType, RoomRecord, RoomStatus } from './entities';
+import {
+  decodeCursor,
+  isExclusionViolation,
+  queryOne,
+  queryRows,
+  sqlParams,
+  toPage,
+  type Page,
+  type SqlQuery,
+  type SqlRunner,
+} from '@myhotel/common';
+import type { DataSource } from 'typeorm';
+import type { BookingRecord, BookingStatus, NotificationType, RoomRecord, RoomStatus } from './records';
 import { cursorTimestamp } from './keyset';
-import { roomColumns, type SqlQuery } from './room-repository';
+import { roomColumns } from './room-repository';
 
 /** The room is already held by a booking in an active state for an overlapping stay. */
 export class OverlappingBookingError extends Error {}
@@ -34,16 +43,10 @@ export interface BookingFilter {
   cursor?: string;
 }
 
-export interface NewBooking {
-  id: string;
-  userId: string;
-  roomId: string;
-  checkIn: string;
-  checkOut: string;
-  guests: number;
-  notes: string | null;
-  createdBy: string;
-}
+export type NewBooking = Pick<
+  BookingRecord,
+  'id' | 'userId' | 'roomId' | 'checkIn' | 'checkOut' | 'guests' | 'notes' | 'createdBy'
+>;
 
 export interface StoredResponse {
   requestHash: string;
@@ -83,16 +86,15 @@ function toDetails({ ciBy, ciAt, coBy, coAt, cursorAt: _c, ...row }: DetailsRow)
   };
 }
 
-async function findDetails(manager: EntityManager, id: string): Promise<BookingDetails | null> {
-  const rows: DetailsRow[] = await manager.query(`${detailsSelect} WHERE b.id = $1`, [id]);
-  return rows[0] ? toDetails(rows[0]) : null;
+async function findDetails(db: SqlRunner, id: string): Promise<BookingDetails | null> {
+  const row = await queryOne<DetailsRow>(db, `${detailsSelect} WHERE b.id = $1`, [id]);
+  return row ? toDetails(row) : null;
 }
 
 /** A filtered, keyset-paginated page of bookings, newest first (`limit + 1` rows). */
 export function bookingListQuery(filter: BookingFilter): SqlQuery {
   const where: string[] = [];
-  const values: unknown[] = [];
-  const param = (value: unknown) => `$${values.push(value)}`;
+  const { values, param } = sqlParams();
   if (filter.ownerId !== undefined) where.push(`b.user_id = ${param(filter.ownerId)}`);
   if (filter.userId !== undefined) where.push(`b.user_id = ${param(filter.userId)}`);
   if (filter.status !== undefined) where.push(`b.status = ${param(filter.status)}`);
@@ -124,13 +126,13 @@ export class BookingRepository {
   /** Newest first, keyset-paginated on (created_at, id). */
   async list(filter: BookingFilter): Promise<Page<BookingDetails>> {
     const { text, values } = bookingListQuery(filter);
-    const rows: DetailsRow[] = await this.dataSource.query(text, values);
+    const rows = await queryRows<DetailsRow>(this.dataSource, text, values);
     return toPage(rows, filter.limit, (row) => ({ t: row.cursorAt, id: row.id }), toDetails);
   }
 }
 
 export class BookingTx {
-  constructor(private readonly manager: EntityManager) {}
+  constructor(private readonly manager: SqlRunner) {}
 
   // ---- Idempotency-Key -------------------------------------------------------------------
 
@@ -150,7 +152,8 @@ export class BookingTx {
       `DELETE FROM hotel.idempotency_keys WHERE user_id = $1 AND created_at < now() - make_interval(hours => $2)`,
       [userId, ttlHours],
     );
-    const rows: unknown[] = await this.manager.query(
+    const rows = await queryRows(
+      this.manager,
       `INSERT INTO hotel.idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3)
        ON CONFLICT (user_id, key) DO NOTHING RETURNING key`,
       [userId, key, requestHash],
@@ -159,13 +162,12 @@ export class BookingTx {
   }
 
   async findIdempotentResponse(userId: string, key: string): Promise<StoredResponse | null> {
-    const rows: Array<{ requestHash: string; status: number | null; body: unknown }> =
-      await this.manager.query(
-        `SELECT request_hash AS "requestHash", response_status AS status, response_body AS body
+    const row = await queryOne<{ requestHash: string; status: number | null; body: unknown }>(
+      this.manager,
+      `SELECT request_hash AS "requestHash", response_status AS status, response_body AS body
        FROM hotel.idempotency_keys WHERE user_id = $1 AND key = $2`,
-        [userId, key],
-      );
-    const row = rows[0];
+      [userId, key],
+    );
     return row && row.status !== null
       ? { requestHash: row.requestHash, status: row.status, body: row.body }
       : null;
@@ -191,21 +193,21 @@ export class BookingTx {
    * The room to book, locked FOR KEY SHARE: waits for a concurrent delete (FOR UPDATE) and
    * then sees it as gone, but never blocks other bookings or check-in/out status updates.
    */
-  async roomForBooking(roomId: string): Promise<RoomRecord | null> {
-    const rows: RoomRecord[] = await this.manager.query(
+  roomForBooking(roomId: string): Promise<RoomRecord | null> {
+    return queryOne(
+      this.manager,
       `SELECT ${roomColumns('r')} FROM hotel.rooms r WHERE r.id = $1 AND r.deleted_at IS NULL FOR KEY SHARE`,
       [roomId],
     );
-    return rows[0] ?? null;
   }
 
   /** The booking's room, locked for a status change (check-in/out). */
-  async lockRoom(roomId: string): Promise<RoomRecord | null> {
-    const rows: RoomRecord[] = await this.manager.query(
+  lockRoom(roomId: string): Promise<RoomRecord | null> {
+    return queryOne(
+      this.manager,
       `SELECT ${roomColumns('r')} FROM hotel.rooms r WHERE r.id = $1 FOR NO KEY UPDATE`,
       [roomId],
     );
-    return rows[0] ?? null;
   }
 
   async setRoomStatus(roomId: string, status: RoomStatus): Promise<void> {
@@ -248,12 +250,12 @@ export class BookingTx {
   }
 
   /** SELECT ... FOR UPDATE: concurrent transitions of one booking run one after the other. */
-  async lockBooking(id: string): Promise<BookingRecord | null> {
-    const rows: BookingRecord[] = await this.manager.query(
+  lockBooking(id: string): Promise<BookingRecord | null> {
+    return queryOne(
+      this.manager,
       `SELECT ${bookingColumns} FROM hotel.bookings b WHERE b.id = $1 FOR UPDATE`,
       [id],
     );
-    return rows[0] ?? null;
   }
 
   async setStatus(id: string, status: BookingStatus): Promise<void> {

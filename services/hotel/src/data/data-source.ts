@@ -1,6 +1,5 @@
 import { createDataSource, type DatabaseConfig } from '@myhotel/common';
 import { CreateHotelTables1764100000000 } from '../../migrations/1764100000000-create-hotel-tables';
-import { hotelEntities } from './entities';
 
 export const hotelMigrations = [CreateHotelTables1764100000000];
 
@@ -9,7 +8,6 @@ export function createHotelDataSource(db: DatabaseConfig) {
     db,
     schema: 'hotel',
     applicationName: 'myhotel-hotel',
-    entities: hotelEntities,
     migrations: hotelMigrations,
   });
 }

@@ -38,8 +38,3 @@ export const keysetPatterns = {
 /** created_at with microseconds (a JS Date keeps only milliseconds), for exact keyset cursors. */
 export const cursorTimestamp = (column: string) =>
   `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-
-/** TypeORM answers UPDATE/DELETE queries with [rows, rowCount]; this returns the rows. */
-export function returnedRows<T>(result: unknown): T[] {
-  return (result as [T[], number])[0];
-}

@@ -1,7 +1,7 @@
-import { decodeCursor, toPage, type Page } from '@myhotel/common';
+import { decodeCursor, queryOne, queryRows, sqlParams, toPage, type Page } from '@myhotel/common';
 import type { DataSource } from 'typeorm';
-import type { NotificationRecord } from './entities';
-import { cursorTimestamp, returnedRows } from './keyset';
+import type { NotificationRecord } from './records';
+import { cursorTimestamp } from './keyset';
 
 const columns = `n.id, n.user_id AS "userId", n.booking_id AS "bookingId", n.type, n.message,
   n.read_at AS "readAt", n.created_at AS "createdAt"`;
@@ -18,18 +18,18 @@ export class NotificationRepository {
 
   /** A user's notifications, newest first, keyset-paginated on (created_at, id). */
   async list(filter: NotificationFilter): Promise<Page<NotificationRecord>> {
-    const params: unknown[] = [filter.userId];
-    const param = (value: unknown) => `$${params.push(value)}`;
+    const { values, param } = sqlParams([filter.userId]);
     const where = ['n.user_id = $1'];
     if (filter.unread === true) where.push('n.read_at IS NULL');
     if (filter.unread === false) where.push('n.read_at IS NOT NULL');
     const position = decodeCursor(filter.cursor);
     if (position)
       where.push(`(n.created_at, n.id) < (${param(position.t)}::timestamptz, ${param(position.id)}::uuid)`);
-    const rows: Array<NotificationRecord & { cursorAt: string }> = await this.dataSource.query(
+    const rows = await queryRows<NotificationRecord & { cursorAt: string }>(
+      this.dataSource,
       `SELECT ${columns}, ${cursorTimestamp('n.created_at')} AS "cursorAt" FROM hotel.notifications n
        WHERE ${where.join(' AND ')} ORDER BY n.created_at DESC, n.id DESC LIMIT ${param(filter.limit + 1)}`,
-      params,
+      values,
     );
     return toPage(
       rows,
@@ -40,12 +40,12 @@ export class NotificationRepository {
   }
 
   /** Marks one of the user's notifications read, keeping the first read_at; null if not theirs. */
-  async markRead(id: string, userId: string): Promise<NotificationRecord | null> {
-    const result: unknown = await this.dataSource.query(
+  markRead(id: string, userId: string): Promise<NotificationRecord | null> {
+    return queryOne(
+      this.dataSource,
       `UPDATE hotel.notifications n SET read_at = COALESCE(n.read_at, now())
        WHERE n.id = $1 AND n.user_id = $2 RETURNING ${columns}`,
       [id, userId],
     );
-    return returnedRows<NotificationRecord>(result)[0] ?? null;
   }
 }

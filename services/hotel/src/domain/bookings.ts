@@ -16,8 +16,8 @@ import {
   type BookingRepository,
   type BookingTx,
 } from '../data/booking-repository';
-import type { NotificationType } from '../data/entities';
-import { decideTransition, type BookingAction, type BookingStatus } from './booking-state';
+import type { BookingStatus, NotificationType } from '../data/records';
+import { decideTransition, type BookingAction } from './booking-state';
 import { validateStay } from './dates';
 import { toBookingView, type BookingView } from './views';
 

@@ -6,7 +6,7 @@ import {
   type Page,
   type Principal,
 } from '@myhotel/common';
-import type { RoomStatus } from '../data/entities';
+import type { RoomStatus } from '../data/records';
 import { DuplicateRoomNumberError, type RoomChanges, type RoomRepository } from '../data/room-repository';
 import { validateStay } from './dates';
 import { toRoomView, type AvailabilityView, type RoomView } from './views';

@@ -1,6 +1,11 @@
 import type { BookingDetails } from '../data/booking-repository';
-import type { NotificationRecord, NotificationType, RoomRecord, RoomStatus } from '../data/entities';
-import type { BookingStatus } from './booking-state';
+import type {
+  BookingStatus,
+  NotificationRecord,
+  NotificationType,
+  RoomRecord,
+  RoomStatus,
+} from '../data/records';
 
 /** API shapes (snake_case, money and dates as strings, timestamps ISO 8601 UTC). */
 export interface RoomView {
