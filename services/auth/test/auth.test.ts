@@ -289,6 +289,32 @@ describe('/api/users', () => {
     expect(wildcard.body.items).toEqual([]);
   });
 
+  it('pages through users created in the same millisecond without skipping or repeating one', async () => {
+    const admin = await h.user('admin');
+    // created_at differs only in microseconds: a millisecond cursor would skip the last two.
+    const created: string[] = [];
+    for (const micros of ['100', '400', '700']) {
+      const [row] = await h.dataSource.query(
+        `INSERT INTO auth.users (name, email, role, password_hash, created_at)
+         VALUES ($1, $2, 'guest', 'not-a-hash', $3::timestamptz) RETURNING id`,
+        [`Same ms ${micros}`, `same-ms-${micros}@example.com`, `2030-01-01T00:00:00.123${micros}Z`],
+      );
+      created.unshift(row.id as string); // newest first
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res: { body: { items: Array<{ id: string }>; next_cursor: string | null } } = await h.http
+        .get('/api/users')
+        .query({ email: 'same-ms-', limit: 1, ...(cursor ? { cursor } : {}) })
+        .set(admin.auth)
+        .expect(200);
+      seen.push(...res.body.items.map((u) => u.id));
+      cursor = res.body.next_cursor;
+    } while (cursor);
+    expect(seen).toEqual(created);
+  });
+
   it('rejects bad list parameters', async () => {
     const admin = await h.user('admin');
     expectProblem(await h.http.get('/api/users').query({ limit: 500 }).set(admin.auth), 400);

@@ -1,12 +1,12 @@
 import {
-  decodeCursor,
   isUniqueViolation,
+  newestFirst,
   queryOne,
   queryRows,
   sqlParams,
-  toPage,
   type Page,
   type Role,
+  type WithCursorAt,
 } from '@myhotel/common';
 import type { DataSource } from 'typeorm';
 import type { UserRecord } from './records';
@@ -23,6 +23,7 @@ export interface UserFilter {
 export type NewUser = Pick<UserRecord, 'name' | 'email' | 'role' | 'passwordHash'>;
 export type UserChanges = Partial<Pick<UserRecord, 'name' | 'role' | 'passwordHash'>>;
 
+const newestUsersFirst = newestFirst('u');
 const userColumns = `u.id, u.name, u.email, u.role, u.password_hash AS "passwordHash",
   u.created_at AS "createdAt", u.updated_at AS "updatedAt"`;
 
@@ -92,21 +93,15 @@ export class UserRepository {
       const escaped = filter.emailContains.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
       where.push(`u.email LIKE ${param(`%${escaped}%`)} ESCAPE '\\'`);
     }
-    const position = decodeCursor(filter.cursor);
-    if (position) {
-      where.push(`(u.created_at, u.id) < (${param(position.t)}::timestamptz, ${param(position.id)}::uuid)`);
-    }
-    const rows = await queryRows<UserRecord>(
+    const after = newestUsersFirst.after(filter.cursor, param);
+    if (after) where.push(after);
+    const rows = await queryRows<WithCursorAt<UserRecord>>(
       this.dataSource,
-      `SELECT ${userColumns} FROM auth.users u ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY u.created_at DESC, u.id DESC LIMIT ${param(filter.limit + 1)}`,
+      `SELECT ${userColumns}, ${newestUsersFirst.cursorColumn} FROM auth.users u
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY ${newestUsersFirst.orderBy} LIMIT ${param(filter.limit + 1)}`,
       values,
     );
-    return toPage(
-      rows,
-      filter.limit,
-      (u) => ({ t: u.createdAt.toISOString(), id: u.id }),
-      (u) => u,
-    );
+    return newestUsersFirst.toPage(rows, filter.limit);
   }
 }

@@ -1,6 +1,7 @@
 import {
   ConflictError,
   ForbiddenError,
+  mapPage,
   NotFoundError,
   UnauthorizedError,
   type Page,
@@ -98,7 +99,7 @@ export class UserService {
       limit: filter.limit,
       cursor: filter.cursor,
     });
-    return { items: page.items.map(toUserView), next_cursor: page.next_cursor };
+    return mapPage(page, toUserView);
   }
 
   async get(principal: Principal, id: string): Promise<UserView> {

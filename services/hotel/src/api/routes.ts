@@ -1,4 +1,4 @@
-import { requirePrincipal } from '@myhotel/common';
+import { requirePrincipal, withLimit } from '@myhotel/common';
 import { Router, type Request } from 'express';
 import type { BookingAction } from '../domain/booking-state';
 import type { BookingService } from '../domain/bookings';
@@ -14,8 +14,6 @@ export interface HotelRouteDeps {
   bookings: BookingService;
   notifications: NotificationService;
 }
-
-const withLimit = <Q extends { limit?: number }>(query: Q) => ({ ...query, limit: query.limit ?? 20 });
 
 /** Thin HTTP layer: the spec has validated the input; each handler calls one use case. */
 export function hotelRoutes({ rooms, bookings, notifications }: HotelRouteDeps): Router {

@@ -1,17 +1,17 @@
 import {
-  decodeCursor,
   isExclusionViolation,
+  mapPage,
+  newestFirst,
   queryOne,
   queryRows,
   sqlParams,
-  toPage,
   type Page,
   type SqlQuery,
   type SqlRunner,
+  type WithCursorAt,
 } from '@myhotel/common';
 import type { DataSource } from 'typeorm';
 import type { BookingRecord, BookingStatus, NotificationType, RoomRecord, RoomStatus } from './records';
-import { cursorTimestamp } from './keyset';
 import { roomColumns } from './room-repository';
 
 /** The room is already held by a booking in an active state for an overlapping stay. */
@@ -59,10 +59,12 @@ const bookingColumns = `
   b.guests, b.status, b.price_per_night::text AS "pricePerNight", b.total_price::text AS "totalPrice", b.notes,
   b.created_by AS "createdBy", b.cancelled_at AS "cancelledAt", b.created_at AS "createdAt", b.updated_at AS "updatedAt"`;
 
+const newestBookingsFirst = newestFirst('b');
+
 const detailsSelect = `
   SELECT ${bookingColumns}, r.number AS "roomNumber", (b.check_out - b.check_in) AS nights,
     ci.performed_by AS "ciBy", ci.performed_at AS "ciAt", co.performed_by AS "coBy", co.performed_at AS "coAt",
-    ${cursorTimestamp('b.created_at')} AS "cursorAt"
+    ${newestBookingsFirst.cursorColumn}
   FROM hotel.bookings b
   JOIN hotel.rooms r ON r.id = b.room_id
   LEFT JOIN hotel.check_ins ci ON ci.booking_id = b.id
@@ -75,10 +77,9 @@ interface DetailsRow extends BookingRecord {
   ciAt: Date | null;
   coBy: string | null;
   coAt: Date | null;
-  cursorAt: string;
 }
 
-function toDetails({ ciBy, ciAt, coBy, coAt, cursorAt: _c, ...row }: DetailsRow): BookingDetails {
+function toDetails({ ciBy, ciAt, coBy, coAt, ...row }: DetailsRow): BookingDetails {
   return {
     ...row,
     checkInRecord: ciBy && ciAt ? { performedBy: ciBy, performedAt: ciAt } : null,
@@ -87,8 +88,10 @@ function toDetails({ ciBy, ciAt, coBy, coAt, cursorAt: _c, ...row }: DetailsRow)
 }
 
 async function findDetails(db: SqlRunner, id: string): Promise<BookingDetails | null> {
-  const row = await queryOne<DetailsRow>(db, `${detailsSelect} WHERE b.id = $1`, [id]);
-  return row ? toDetails(row) : null;
+  const row = await queryOne<WithCursorAt<DetailsRow>>(db, `${detailsSelect} WHERE b.id = $1`, [id]);
+  if (!row) return null;
+  const { cursorAt: _cursorAt, ...details } = row;
+  return toDetails(details);
 }
 
 /** A filtered, keyset-paginated page of bookings, newest first (`limit + 1` rows). */
@@ -101,12 +104,11 @@ export function bookingListQuery(filter: BookingFilter): SqlQuery {
   if (filter.roomId !== undefined) where.push(`b.room_id = ${param(filter.roomId)}`);
   if (filter.from !== undefined) where.push(`b.check_out > ${param(filter.from)}::date`);
   if (filter.to !== undefined) where.push(`b.check_in < ${param(filter.to)}::date`);
-  const position = decodeCursor(filter.cursor);
-  if (position)
-    where.push(`(b.created_at, b.id) < (${param(position.t)}::timestamptz, ${param(position.id)}::uuid)`);
+  const after = newestBookingsFirst.after(filter.cursor, param);
+  if (after) where.push(after);
   return {
     text: `${detailsSelect} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY b.created_at DESC, b.id DESC LIMIT ${param(filter.limit + 1)}`,
+       ORDER BY ${newestBookingsFirst.orderBy} LIMIT ${param(filter.limit + 1)}`,
     values,
   };
 }
@@ -126,8 +128,8 @@ export class BookingRepository {
   /** Newest first, keyset-paginated on (created_at, id). */
   async list(filter: BookingFilter): Promise<Page<BookingDetails>> {
     const { text, values } = bookingListQuery(filter);
-    const rows = await queryRows<DetailsRow>(this.dataSource, text, values);
-    return toPage(rows, filter.limit, (row) => ({ t: row.cursorAt, id: row.id }), toDetails);
+    const rows = await queryRows<WithCursorAt<DetailsRow>>(this.dataSource, text, values);
+    return mapPage(newestBookingsFirst.toPage(rows, filter.limit), toDetails);
   }
 }
 

@@ -1,15 +1,18 @@
 import {
+  cursorParts,
+  decodeCursor,
   isUniqueViolation,
+  mapPage,
   queryOne,
   queryRows,
   sqlParams,
+  toPage,
   type Page,
   type SqlQuery,
   type SqlRunner,
 } from '@myhotel/common';
 import type { DataSource } from 'typeorm';
 import { activeStatuses, type RoomRecord, type RoomStatus } from './records';
-import { decodeKeyset, encodeKeyset, keysetPatterns } from './keyset';
 
 export class DuplicateRoomNumberError extends Error {}
 
@@ -45,6 +48,10 @@ export interface AvailableRoom {
 export type NewRoom = Pick<RoomRecord, 'number' | 'type' | 'capacity' | 'pricePerNight' | 'status'>;
 export type RoomChanges = Partial<NewRoom>;
 
+/** Cursor values of the room orders: by number, and by price then number. */
+const roomNumber = cursorParts.matching(/^[A-Za-z0-9-]{1,10}$/);
+const money = cursorParts.matching(/^\d{1,8}\.\d{2}$/);
+
 const activeList = activeStatuses.map((s) => `'${s}'`).join(', ');
 
 function translate(err: unknown): never {
@@ -78,11 +85,7 @@ export function availabilityQuery(search: AvailabilitySearch): SqlQuery {
   ];
   if (search.guests !== undefined) where.push(`r.capacity >= ${param(search.guests)}`);
   if (search.type !== undefined) where.push(`r.type = ${param(search.type)}`);
-  const after = decodeKeyset(search.cursor, [
-    keysetPatterns.money,
-    keysetPatterns.roomNumber,
-    keysetPatterns.uuid,
-  ]);
+  const after = decodeCursor(search.cursor, [money, roomNumber, cursorParts.uuid]);
   if (after) {
     where.push(
       `(r.price_per_night, r.number COLLATE "C", r.id) > (${param(after[0])}::numeric, ${param(after[1])} COLLATE "C", ${param(after[2])}::uuid)`,
@@ -129,7 +132,7 @@ export class RoomRepository {
     if (filter.type !== undefined) where.push(`r.type = ${param(filter.type)}`);
     if (filter.status !== undefined) where.push(`r.status = ${param(filter.status)}`);
     if (filter.minCapacity !== undefined) where.push(`r.capacity >= ${param(filter.minCapacity)}`);
-    const after = decodeKeyset(filter.cursor, [keysetPatterns.roomNumber, keysetPatterns.uuid]);
+    const after = decodeCursor(filter.cursor, [roomNumber, cursorParts.uuid]);
     if (after)
       where.push(`(r.number COLLATE "C", r.id) > (${param(after[0])} COLLATE "C", ${param(after[1])}::uuid)`);
     const rows = await queryRows<RoomRecord>(
@@ -138,25 +141,15 @@ export class RoomRepository {
        ORDER BY r.number COLLATE "C", r.id LIMIT ${param(filter.limit + 1)}`,
       values,
     );
-    const page = rows.slice(0, filter.limit);
-    const last = page[page.length - 1];
-    return {
-      items: page,
-      next_cursor: rows.length > filter.limit && last ? encodeKeyset([last.number, last.id]) : null,
-    };
+    return toPage(rows, filter.limit, (room) => [room.number, room.id]);
   }
 
   /** Rooms free for the whole stay, ordered by the stay's price, then number (see availabilityQuery). */
   async available(search: AvailabilitySearch): Promise<Page<AvailableRoom>> {
     const { text, values } = availabilityQuery(search);
     const rows = await queryRows<RoomRecord & { totalPrice: string }>(this.dataSource, text, values);
-    const page = rows.slice(0, search.limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map(({ totalPrice, ...room }) => ({ room, nights: search.nights, totalPrice })),
-      next_cursor:
-        rows.length > search.limit && last ? encodeKeyset([last.pricePerNight, last.number, last.id]) : null,
-    };
+    const page = toPage(rows, search.limit, (room) => [room.pricePerNight, room.number, room.id]);
+    return mapPage(page, ({ totalPrice, ...room }) => ({ room, nights: search.nights, totalPrice }));
   }
 
   /** Inserts the rooms only when there is none yet (one transaction, table-locked: safe at every start). */

@@ -3,6 +3,7 @@ import {
   ConflictError,
   ForbiddenError,
   isStaff,
+  mapPage,
   NotFoundError,
   requireRole,
   UnprocessableError,
@@ -186,7 +187,7 @@ export class BookingService {
       limit: query.limit,
       cursor: query.cursor,
     });
-    return { items: page.items.map(toBookingView), next_cursor: page.next_cursor };
+    return mapPage(page, toBookingView);
   }
 
   async get(principal: Principal, id: string): Promise<BookingView> {

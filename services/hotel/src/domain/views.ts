@@ -1,4 +1,5 @@
 import type { BookingDetails } from '../data/booking-repository';
+import type { AvailableRoom } from '../data/room-repository';
 import type {
   BookingStatus,
   NotificationRecord,
@@ -71,6 +72,10 @@ export function toRoomView(room: RoomRecord): RoomView {
     created_at: iso(room.createdAt),
     updated_at: iso(room.updatedAt),
   };
+}
+
+export function toAvailabilityView(item: AvailableRoom): AvailabilityView {
+  return { room: toRoomView(item.room), nights: item.nights, total_price: item.totalPrice };
 }
 
 export function toBookingView(b: BookingDetails): BookingView {
