@@ -74,6 +74,13 @@ export async function startAuthForTest(overrides: Record<string, string> = {}, d
     };
   }
 
+  async function countUsers(): Promise<number> {
+    const [row] = (await dataSource.query('SELECT count(*)::int AS n FROM auth.users')) as Array<{
+      n: number;
+    }>;
+    return row!.n;
+  }
+
   return {
     app,
     http,
@@ -85,6 +92,7 @@ export async function startAuthForTest(overrides: Record<string, string> = {}, d
     users,
     lifecycle,
     user,
+    countUsers,
     async close() {
       await dataSource.destroy();
       if (!database) await db.drop();
@@ -93,3 +101,13 @@ export async function startAuthForTest(overrides: Record<string, string> = {}, d
 }
 
 export type AuthHarness = Awaited<ReturnType<typeof startAuthForTest>>;
+
+/** The auth harness of one test file: started before its tests, closed after them. */
+export function authHarnessForFile(overrides: Record<string, string> = {}): AuthHarness {
+  const harness = {} as AuthHarness;
+  beforeAll(async () => {
+    Object.assign(harness, await startAuthForTest(overrides));
+  });
+  afterAll(() => harness.close());
+  return harness;
+}

@@ -1,6 +1,6 @@
 /**
  * Forged and tampered access tokens, for the tests that prove both services reject them
- * (services/auth/test/auth.test.ts against auth, test/authorization-matrix.test.ts against hotel).
+ * (services/auth/test/token-verification.test.ts against auth, test/authorization-matrix.test.ts against hotel).
  */
 import { createHmac, createPublicKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { SignJWT } from 'jose';

@@ -4,6 +4,7 @@ export * from './config';
 export * from './db';
 export * from './db-errors';
 export * from './errors';
+export * from './idempotency';
 export * from './input';
 export * from './json-body';
 export * from './lifecycle';

@@ -67,15 +67,15 @@ export function hotelRoutes({ rooms, bookings, notifications }: HotelRouteDeps):
   });
 
   router.post('/api/bookings', async (req, res) => {
-    const key = req.get('Idempotency-Key');
-    const created = await bookings.create(
+    const { result, replayed } = await bookings.create(
       requirePrincipal(req.principal),
       req.body as Schemas['BookingCreate'],
-      key,
+      req.get('Idempotency-Key'),
     );
-    const booking: Schemas['Booking'] = created.body;
-    if (created.replayed) res.set('Idempotent-Replayed', 'true');
-    res.status(created.status).location(`/api/bookings/${booking.id}`).json(booking);
+    const booking: Schemas['Booking'] = result;
+    // A replay answers what the first request answered, and says so.
+    if (replayed) res.set('Idempotent-Replayed', 'true');
+    res.status(201).location(`/api/bookings/${booking.id}`).json(booking);
   });
 
   router.get('/api/bookings/:id', async (req, res) => {

@@ -12,6 +12,7 @@ import {
 } from '@myhotel/common';
 import type { DataSource } from 'typeorm';
 import type { BookingRecord, BookingStatus, NotificationType, RoomRecord, RoomStatus } from './records';
+import { IdempotencyKeyStore } from './idempotency-key-store';
 import { roomColumns } from './room-repository';
 
 /** The room is already held by a booking in an active state for an overlapping stay. */
@@ -47,12 +48,6 @@ export type NewBooking = Pick<
   BookingRecord,
   'id' | 'userId' | 'roomId' | 'checkIn' | 'checkOut' | 'guests' | 'notes' | 'createdBy'
 >;
-
-export interface StoredResponse {
-  requestHash: string;
-  status: number;
-  body: unknown;
-}
 
 const bookingColumns = `
   b.id, b.user_id AS "userId", b.room_id AS "roomId", b.check_in AS "checkIn", b.check_out AS "checkOut",
@@ -136,57 +131,9 @@ export class BookingRepository {
 export class BookingTx {
   constructor(private readonly manager: SqlRunner) {}
 
-  // ---- Idempotency-Key -------------------------------------------------------------------
-
-  /**
-   * Claims (user, key) for this transaction. Returns false when the key is taken: a
-   * concurrent claim of the same key waits here until the other transaction ends, then
-   * either sees its committed response or, if it rolled back, takes the key itself.
-   * Keys older than `ttlHours` are forgotten first.
-   */
-  async claimIdempotencyKey(
-    userId: string,
-    key: string,
-    requestHash: string,
-    ttlHours: number,
-  ): Promise<boolean> {
-    await this.manager.query(
-      `DELETE FROM hotel.idempotency_keys WHERE user_id = $1 AND created_at < now() - make_interval(hours => $2)`,
-      [userId, ttlHours],
-    );
-    const rows = await queryRows(
-      this.manager,
-      `INSERT INTO hotel.idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3)
-       ON CONFLICT (user_id, key) DO NOTHING RETURNING key`,
-      [userId, key, requestHash],
-    );
-    return rows.length === 1;
-  }
-
-  async findIdempotentResponse(userId: string, key: string): Promise<StoredResponse | null> {
-    const row = await queryOne<{ requestHash: string; status: number | null; body: unknown }>(
-      this.manager,
-      `SELECT request_hash AS "requestHash", response_status AS status, response_body AS body
-       FROM hotel.idempotency_keys WHERE user_id = $1 AND key = $2`,
-      [userId, key],
-    );
-    return row && row.status !== null
-      ? { requestHash: row.requestHash, status: row.status, body: row.body }
-      : null;
-  }
-
-  async storeIdempotentResponse(
-    userId: string,
-    key: string,
-    status: number,
-    body: unknown,
-    bookingId: string,
-  ): Promise<void> {
-    await this.manager.query(
-      `UPDATE hotel.idempotency_keys SET response_status = $3, response_body = $4::json, booking_id = $5
-       WHERE user_id = $1 AND key = $2`,
-      [userId, key, status, JSON.stringify(body), bookingId],
-    );
+  /** The Idempotency-Keys of this transaction. */
+  idempotencyKeys(ttlHours: number): IdempotencyKeyStore {
+    return new IdempotencyKeyStore(this.manager, ttlHours);
   }
 
   // ---- Rooms -----------------------------------------------------------------------------
