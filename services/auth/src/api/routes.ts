@@ -1,10 +1,9 @@
 import { requirePrincipal, withLimit } from '@myhotel/common';
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { JSONWebKeySet } from 'jose';
 import type { SessionService } from '../domain/sessions';
 import type { UserService } from '../domain/users';
 import type { components, operations } from './generated/openapi';
-import { loginThrottle, type LoginThrottleSettings } from './login-throttle';
 
 type Schemas = components['schemas'];
 type Query<Op extends keyof operations> = NonNullable<operations[Op]['parameters']['query']>;
@@ -13,11 +12,12 @@ export interface AuthRouteDeps {
   users: UserService;
   sessions: SessionService;
   jwks: JSONWebKeySet;
-  loginThrottle: LoginThrottleSettings;
+  /** Throttles failed logins (see login-throttle.ts). */
+  loginThrottle: RequestHandler;
 }
 
 /** Thin HTTP layer: the spec has validated the input; each handler calls one use case. */
-export function authRoutes({ users, sessions, jwks, loginThrottle: throttle }: AuthRouteDeps): Router {
+export function authRoutes({ users, sessions, jwks, loginThrottle }: AuthRouteDeps): Router {
   const router = Router();
 
   router.post('/api/auth/register', async (req, res) => {
@@ -25,7 +25,7 @@ export function authRoutes({ users, sessions, jwks, loginThrottle: throttle }: A
     res.status(201).location(`/api/users/${user.id}`).json(user);
   });
 
-  router.post('/api/auth/login', ...loginThrottle(throttle), async (req, res) => {
+  router.post('/api/auth/login', loginThrottle, async (req, res) => {
     const { email, password } = req.body as Schemas['LoginRequest'];
     const tokens: Schemas['TokenPair'] = await sessions.login(email, password);
     res.set('Cache-Control', 'no-store').json(tokens);
