@@ -6,9 +6,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { migrateAuth } from '../services/auth/src/cli/migrate';
-import { migrateHotel } from '../services/hotel/src/cli/migrate';
-import { seedDemo } from '../services/hotel/src/cli/seed-demo';
+import { migrateAuth } from '@myhotel/auth';
+import { migrateHotel, seedDemo } from '@myhotel/hotel';
 import { startGateway } from './gateway';
 import { localSecrets, prepareLocalDatabase, repoRoot, type LocalSecrets } from './lib/local-stack';
 import { freePort } from './lib/ports';

@@ -3,7 +3,7 @@
  * the same failure budget (auth.login_failures), so running more replicas does not
  * multiply an attacker's guesses.
  */
-import { migrateAuth } from '../services/auth/src/cli/migrate';
+import { migrateAuth } from '@myhotel/auth';
 import { newSigningKeyPem } from './support/auth';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { killAllServices, spawnService, type ServiceProcess } from './support/processes';

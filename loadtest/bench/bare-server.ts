@@ -6,8 +6,7 @@
 import { createServer } from 'node:http';
 import type { SqlQuery } from '@myhotel/common';
 import { Pool, types } from 'pg';
-import { bookingListQuery } from '../../services/hotel/src/data/booking-repository';
-import { availabilityQuery, roomByIdQuery } from '../../services/hotel/src/data/room-repository';
+import { bookingListQuery, availabilityQuery, roomByIdQuery } from '@myhotel/hotel';
 
 types.setTypeParser(types.builtins.DATE, (value: string) => value);
 const pool = new Pool({

@@ -4,7 +4,7 @@
  * and login, which argon2id bounds by design.
  */
 import autocannon from 'autocannon';
-import { passwordHashCost } from '../../services/auth/src/domain/passwords';
+import { passwordHashCost } from '@myhotel/auth';
 import { pacedRun, type PacedRequest, type PacedResult } from './paced';
 import { log, type BenchStack } from './stack';
 

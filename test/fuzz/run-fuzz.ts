@@ -24,9 +24,8 @@ import { promisify } from 'node:util';
 import { bootstrapServer } from '../../scripts/lib/bootstrap';
 import { freePort } from '../../scripts/lib/ports';
 import { startEmbeddedPostgres } from '../../tooling/embedded-postgres';
-import { migrateAuth } from '../../services/auth/src/cli/migrate';
-import { migrateHotel } from '../../services/hotel/src/cli/migrate';
-import { seedDemo } from '../../services/hotel/src/cli/seed-demo';
+import { migrateAuth } from '@myhotel/auth';
+import { migrateHotel, seedDemo } from '@myhotel/hotel';
 import { specOperations } from '../support/spec';
 import { killAllServices, spawnService, stopService, type ServiceProcess } from '../support/processes';
 

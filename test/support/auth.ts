@@ -1,13 +1,14 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createMetrics, Lifecycle, createLogger } from '@myhotel/common';
 import supertest from 'supertest';
-import { createAuthApp } from '../../services/auth/src/app';
-import { migrateAuth } from '../../services/auth/src/cli/migrate';
-import { loadAuthConfig } from '../../services/auth/src/config';
-import { createAuthDataSource } from '../../services/auth/src/data/data-source';
-import { loadSigningKeys } from '../../services/auth/src/domain/signing-keys';
+import {
+  createAuthApp,
+  migrateAuth,
+  loadAuthConfig,
+  createAuthDataSource,
+  loadSigningKeys,
+} from '@myhotel/auth';
 import { createTestDatabase, type TestDatabase } from './database';
-import { statusLogEnv } from './status-coverage';
 
 export const testIssuer = 'myhotel-auth';
 export const testAudience = 'myhotel';
@@ -27,7 +28,6 @@ export async function authEnv(
     JWT_ISSUER: testIssuer,
     JWT_AUDIENCE: testAudience,
     JWT_PRIVATE_KEY: newSigningKeyPem(),
-    ...statusLogEnv(),
     ...overrides,
   };
 }

@@ -2,18 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { createLogger, createMetrics, Lifecycle, localKeySet, type Role } from '@myhotel/common';
 import type { JWTVerifyGetKey } from 'jose';
 import supertest from 'supertest';
-import { AccessTokenSigner } from '../../services/auth/src/domain/tokens';
-import { createHotelApp } from '../../services/hotel/src/app';
-import { migrateHotel } from '../../services/hotel/src/cli/migrate';
-import { loadHotelConfig } from '../../services/hotel/src/config';
-import { createHotelDataSource } from '../../services/hotel/src/data/data-source';
-import { addDays, todayUtc } from '../../services/hotel/src/domain/dates';
+import { AccessTokenSigner } from '@myhotel/auth';
+import { createHotelApp, migrateHotel, loadHotelConfig, createHotelDataSource } from '@myhotel/hotel';
 import { startAuthForTest, testAudience, testIssuer } from './auth';
 import { createTestDatabase, type TestDatabase } from './database';
-import { statusLogEnv } from './status-coverage';
 
 /** A date `offset` days from today (UTC), 'YYYY-MM-DD'. */
-export const day = (offset: number): string => addDays(todayUtc(), offset);
+export const day = (offset: number): string =>
+  new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
 export function hotelEnv(db: TestDatabase, overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
@@ -23,7 +19,6 @@ export function hotelEnv(db: TestDatabase, overrides: Record<string, string> = {
     JWT_ISSUER: testIssuer,
     JWT_AUDIENCE: testAudience,
     JWKS_URL: 'http://127.0.0.1:9/.well-known/jwks.json',
-    ...statusLogEnv(),
     ...overrides,
   };
 }

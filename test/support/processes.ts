@@ -6,9 +6,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { get } from 'node:http';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { freePort } from '../../scripts/lib/ports';
 import { testAudience, testIssuer } from './auth';
-import { statusLogEnv } from './status-coverage';
 
 const repoRoot = join(__dirname, '..', '..');
 
@@ -45,7 +45,14 @@ export async function spawnService(
   const port = givenPort ?? (await freePort());
   const child = spawn(
     process.execPath,
-    ['--conditions=typescript', '--import', 'tsx', join('services', name, 'src', 'main.ts')],
+    [
+      '--conditions=typescript',
+      '--import',
+      'tsx',
+      '--import',
+      pathToFileURL(join(__dirname, 'record-statuses.ts')).href,
+      join('services', name, 'src', 'main.ts'),
+    ],
     {
       cwd: repoRoot,
       env: {
@@ -56,7 +63,7 @@ export async function spawnService(
         LOG_LEVEL: 'warn',
         JWT_ISSUER: testIssuer,
         JWT_AUDIENCE: testAudience,
-        ...statusLogEnv(),
+        ...(process.env.MYHOTEL_STATUS_LOG ? { MYHOTEL_STATUS_LOG: process.env.MYHOTEL_STATUS_LOG } : {}),
         ...env,
         PORT: String(port),
       },

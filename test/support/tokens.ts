@@ -4,7 +4,7 @@
  */
 import { createHmac, createPublicKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { SignJWT } from 'jose';
-import type { SigningKeys } from '../../services/auth/src/domain/signing-keys';
+import type { SigningKeys } from '@myhotel/auth';
 import { testAudience, testIssuer } from './auth';
 
 export interface ForgeOptions {

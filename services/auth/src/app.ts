@@ -88,7 +88,6 @@ export function createAuthApp({
     }),
     validateResponses: env.NODE_ENV !== 'production',
     trustProxy: env.TRUST_PROXY,
-    statusLogFile: env.RESPONSE_STATUS_LOG,
   });
   return { app, users };
 }

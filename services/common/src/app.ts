@@ -10,7 +10,6 @@ import { httpLogger } from './logger';
 import type { Metrics } from './metrics';
 import { notFoundHandler, problemHandler } from './problem';
 import { cacheRouteMatchers } from './route-matcher-cache';
-import { statusLog } from './status-log';
 
 export interface ServiceAppOptions {
   apiSpec: string;
@@ -24,8 +23,6 @@ export interface ServiceAppOptions {
   /** Validate responses against the spec (tests); requests are always validated. */
   validateResponses: boolean;
   trustProxy: number;
-  /** RESPONSE_STATUS_LOG: record every response's status (test runs only; see status-log.ts). */
-  statusLogFile?: string;
 }
 
 /**
@@ -40,7 +37,6 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.set('etag', false);
   app.use(httpLogger(options.logger));
   app.use(options.metrics.middleware);
-  if (options.statusLogFile) app.use(statusLog(options.statusLogFile));
   app.use(helmet());
 
   app.get('/healthz', (_req, res) => {

@@ -72,7 +72,6 @@ export function createHotelApp({
     routes: hotelRoutes({ rooms, bookings, notifications }),
     validateResponses: env.NODE_ENV !== 'production',
     trustProxy: env.TRUST_PROXY,
-    statusLogFile: env.RESPONSE_STATUS_LOG,
   });
   return { app, rooms, bookings, notifications };
 }
