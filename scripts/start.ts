@@ -3,14 +3,13 @@
  * bootstrap, migrations, demo data, auth + hotel as child processes, and a gateway on
  * PORT (8080) routing exactly as the Ingress does. Ctrl-C stops everything.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import type { Server } from 'node:http';
-import { join } from 'node:path';
 import { migrateAuth } from '@myhotel/auth';
 import { migrateHotel, seedDemo } from '@myhotel/hotel';
 import { startGateway } from './gateway';
-import { localSecrets, prepareLocalDatabase, repoRoot, type LocalSecrets } from './lib/local-stack';
-import { freePort } from './lib/ports';
+import { localSecrets, prepareLocalDatabase, type LocalSecrets } from './lib/local-stack';
+import { freePort } from '../tooling/free-port';
+import { startService, stopNodeProcess, type NodeProcess } from '../tooling/node-process';
 
 const log = (line: string) => console.log(`[myhotel] ${line}`);
 const gatewayPort = Number(process.env.PORT ?? 8080);
@@ -20,42 +19,24 @@ const demoUsers = {
   guest: 'guest@myhotel.local',
 };
 
-const children: ChildProcess[] = [];
+const services: NodeProcess[] = [];
 let gateway: Server | undefined;
 let stopDatabase: () => Promise<void> = async () => undefined;
 let stopping = false;
 
-function spawnService(name: 'auth' | 'hotel', env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=typescript', '--import', 'tsx', join('services', name, 'src', 'main.ts')],
-    {
-      cwd: repoRoot,
-      env: { ...process.env, ...env, DATABASE_URL: env.DATABASE_URL },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    },
-  );
-  child.on('exit', (code, signal) => {
-    if (!stopping) {
-      log(`${name} exited unexpectedly (${signal ?? code}); stopping`);
-      void shutdown(1);
-    }
+/** A service as a child process sharing our output; its unexpected exit stops everything. */
+async function startLocalService(name: 'auth' | 'hotel', env: NodeJS.ProcessEnv): Promise<void> {
+  const service = await startService(name, {
+    env: { ...process.env, ...env },
+    port: Number(env.PORT),
+    output: 'inherit',
   });
-  children.push(child);
-  return child;
-}
-
-async function waitReady(name: string, port: number, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${name} did not become ready on port ${port}`);
+  services.push(service);
+  void service.exited.then(({ code, signal }) => {
+    if (stopping) return;
+    log(`${name} exited unexpectedly (${signal ?? code}); stopping`);
+    void shutdown(1);
+  });
 }
 
 async function shutdown(code: number): Promise<void> {
@@ -63,20 +44,7 @@ async function shutdown(code: number): Promise<void> {
   stopping = true;
   log('stopping…');
   gateway?.close();
-  await Promise.all(
-    children.map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
-          child.once('exit', () => {
-            clearTimeout(kill);
-            resolve();
-          });
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
+  await Promise.all(services.map((service) => stopNodeProcess(service, 15_000)));
   await stopDatabase().catch((err: unknown) => log(`postgres stop: ${String(err)}`));
   log('stopped');
   process.exit(code);
@@ -136,8 +104,7 @@ async function main(): Promise<void> {
   };
   const applied = await migrateAuth(authEnv);
   log(`auth migrations: ${applied.length ? applied.join(', ') : 'up to date'}`);
-  spawnService('auth', authEnv);
-  await waitReady('auth', authPort);
+  await startLocalService('auth', authEnv);
   await ensureDemoUsers(authPort, secrets);
 
   const upstreams = { auth: `http://127.0.0.1:${authPort}`, hotel: `http://127.0.0.1:${hotelPort}` };
@@ -153,8 +120,7 @@ async function main(): Promise<void> {
     log(`hotel migrations: ${hotelApplied.length ? hotelApplied.join(', ') : 'up to date'}`);
     const seeded = await seedDemo(hotelEnv);
     if (seeded > 0) log(`demo data: ${seeded} rooms`);
-    spawnService('hotel', hotelEnv);
-    await waitReady('hotel', hotelPort);
+    await startLocalService('hotel', hotelEnv);
   }
 
   gateway = await startGateway(gatewayPort, upstreams);

@@ -6,7 +6,8 @@
 import { migrateAuth } from '@myhotel/auth';
 import { newSigningKeyPem } from './support/auth';
 import { createTestDatabase, type TestDatabase } from './support/database';
-import { killAllServices, spawnService, type ServiceProcess } from './support/processes';
+import { killAllNodeProcesses } from '../tooling/node-process';
+import { spawnService, type ServiceProcess } from './support/processes';
 
 jest.setTimeout(60_000);
 
@@ -27,7 +28,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await killAllServices();
+  await killAllNodeProcesses();
   await db?.drop();
 });
 

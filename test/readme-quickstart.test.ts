@@ -17,7 +17,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { freePort } from '../scripts/lib/ports';
+import { freePort } from '../tooling/free-port';
 import { readmeTryIt } from './support/readme';
 
 jest.setTimeout(600_000);

@@ -3,7 +3,6 @@
  * and hotel as in production (NODE_ENV=production, LOG_LEVEL=info, pool of 10), the bare
  * baseline server, and tokens of an admin, a staff member and a guest.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,8 +10,14 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { migrateAuth } from '@myhotel/auth';
 import { migrateHotel } from '@myhotel/hotel';
-import { bootstrapServer } from '../../scripts/lib/bootstrap';
-import { freePort } from '../../scripts/lib/ports';
+import { bootstrapServer } from '../../tooling/bootstrap-database';
+import { freePort } from '../../tooling/free-port';
+import {
+  startNodeProcess,
+  startService,
+  stopNodeProcess,
+  type NodeProcess,
+} from '../../tooling/node-process';
 import { startEmbeddedPostgres } from '../../tooling/embedded-postgres';
 import { seedBenchData, type BenchDataSet } from './seed';
 
@@ -31,30 +36,6 @@ export interface BenchStack {
   dataSet: BenchDataSet;
   pgVersion: string;
   stop(): Promise<void>;
-}
-
-function spawnNode(children: ChildProcess[], script: string, env: Record<string, string>): void {
-  const profile = process.env.BENCH_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const child = spawn(process.execPath, [...profile, '--conditions=typescript', '--import', 'tsx', script], {
-    cwd: repoRoot,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  children.push(child);
-}
-
-async function waitFor(url: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(url);
-      if (res.status < 500) return;
-    } catch {
-      // not yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${url} not ready`);
 }
 
 async function serverVersion(url: string): Promise<string> {
@@ -116,11 +97,16 @@ export async function startBenchStack(): Promise<BenchStack> {
       ...(process.env.BENCH_PG_FLAGS?.split(' ').filter((word) => word && word !== '-c') ?? []),
     ],
   });
-  const children: ChildProcess[] = [];
+  const servers: NodeProcess[] = [];
   const stop = async () => {
-    for (const child of children) child.kill('SIGTERM');
+    await Promise.all(servers.map((server) => stopNodeProcess(server)));
     await postgres.stop().catch(() => undefined);
   };
+  // The services as in production, with their JSON request logs discarded (errors shown).
+  const options = {
+    output: 'errors',
+    nodeOptions: process.env.BENCH_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  } as const;
   try {
     const database = await bootstrapServer(postgres.url(), { auth: 'bench-auth', hotel: 'bench-hotel' });
     const authUrl = database.urlFor('auth');
@@ -137,37 +123,45 @@ export async function startBenchStack(): Promise<BenchStack> {
       `data set: ${dataSet.rooms} rooms, ${dataSet.bookings} bookings, ${dataSet.notifications} notifications (${Date.now() - seedStart} ms)`,
     );
 
-    const [authPort, hotelPort, barePort] = await Promise.all([freePort(), freePort(), freePort()]);
     const production = { NODE_ENV: 'production', LOG_LEVEL: 'info', DB_POOL_MAX: String(dbPoolMax), ...jwt };
-    spawnNode(children, 'services/auth/src/main.ts', {
-      ...production,
-      PORT: String(authPort),
-      DATABASE_URL: authUrl,
-      JWT_PRIVATE_KEY: privateKey,
-      ADMIN_EMAIL: 'admin@bench.example',
-      ADMIN_PASSWORD: 'bench-admin-password',
-      LOGIN_MAX_FAILURES_PER_CLIENT: '1000000',
+    const authService = await startService('auth', {
+      ...options,
+      env: {
+        ...process.env,
+        ...production,
+        DATABASE_URL: authUrl,
+        JWT_PRIVATE_KEY: privateKey,
+        ADMIN_EMAIL: 'admin@bench.example',
+        ADMIN_PASSWORD: 'bench-admin-password',
+        LOGIN_MAX_FAILURES_PER_CLIENT: '1000000',
+      },
     });
-    await waitFor(`http://127.0.0.1:${authPort}/readyz`);
-    spawnNode(children, 'services/hotel/src/main.ts', {
-      ...production,
-      PORT: String(hotelPort),
-      DATABASE_URL: hotelUrl,
-      JWKS_URL: `http://127.0.0.1:${authPort}/.well-known/jwks.json`,
+    servers.push(authService);
+    const hotel = await startService('hotel', {
+      ...options,
+      env: {
+        ...process.env,
+        ...production,
+        DATABASE_URL: hotelUrl,
+        JWKS_URL: `${authService.base}/.well-known/jwks.json`,
+      },
     });
-    spawnNode(children, 'loadtest/bench/bare-server.ts', {
-      PORT: String(barePort),
-      DATABASE_URL: hotelUrl,
-      DB_POOL_MAX: String(dbPoolMax),
+    servers.push(hotel);
+    const bare = await startNodeProcess({
+      ...options,
+      name: 'bare server',
+      script: 'loadtest/bench/bare-server.ts',
+      env: { ...process.env, DATABASE_URL: hotelUrl, DB_POOL_MAX: String(dbPoolMax) },
+      readyPath: '/',
+      ready: (status) => status > 0 && status < 500,
     });
-    await waitFor(`http://127.0.0.1:${hotelPort}/readyz`);
-    await waitFor(`http://127.0.0.1:${barePort}/`);
+    servers.push(bare);
 
-    const auth = `http://127.0.0.1:${authPort}`;
+    const auth = authService.base;
     return {
       auth,
-      full: `http://127.0.0.1:${hotelPort}`,
-      bare: `http://127.0.0.1:${barePort}`,
+      full: hotel.base,
+      bare: bare.base,
       tokens: await benchTokens(auth),
       roomIds: await bookableRoomIds(hotelUrl),
       dataSet,

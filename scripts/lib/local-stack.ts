@@ -2,10 +2,10 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from '../../tooling/embedded-postgres';
-import { bootstrapServer, type BootstrappedDatabase } from './bootstrap';
-import { freePort } from './ports';
+import { bootstrapServer, type BootstrappedDatabase } from '../../tooling/bootstrap-database';
+import { freePort } from '../../tooling/free-port';
 
-export const repoRoot = join(__dirname, '..', '..');
+const repoRoot = join(__dirname, '..', '..');
 export const dataDir = join(repoRoot, '.data');
 
 /** Dev-only secrets, generated on first start and kept under .data/ (never used outside the launcher). */

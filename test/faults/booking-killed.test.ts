@@ -5,33 +5,20 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import {
-  call,
-  createRooms,
-  existingBookings,
-  isUnavailableProblem,
-  killAllServices,
-  migrateAll,
-  orphanCounts,
-  runLoops,
-  serveJwks,
-  sharedDatabase,
-  sleep,
-  slotBooking,
-  spawnService,
-  superQuery,
-  tokenSigner,
-  waitFor,
-  day,
-  type Answer,
-  type FaultDatabase,
-  type ServiceProcess,
-} from './support';
+import { call, isUnavailableProblem, type Answer } from '../support/http-client';
+import { createRooms, existingBookings, orphanCounts, runLoops, slotBooking } from '../support/booking-load';
+import { killAllNodeProcesses } from '../../tooling/node-process';
+import { createTestDatabase, superQuery, type TestDatabase } from '../support/database';
+import { serveJwks, tokenSigner } from '../support/tokens';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { spawnService, type ServiceProcess } from '../support/processes';
+import { pollUntil } from '../../tooling/readiness';
+import { day, migrateAll } from '../support/hotel';
 import { newSigningKeyPem } from '../support/auth';
 
 jest.setTimeout(60_000);
 
-let db: (FaultDatabase & { drop(): Promise<void> }) | undefined;
+let db: TestDatabase | undefined;
 let jwks: { url: string; close(): Promise<void> } | undefined;
 let hotel: ServiceProcess;
 let signer: Awaited<ReturnType<typeof tokenSigner>>;
@@ -52,7 +39,7 @@ const terminateHotelSessions = async (): Promise<number> =>
   ).length;
 
 beforeAll(async () => {
-  db = await sharedDatabase();
+  db = await createTestDatabase();
   const privateKey = newSigningKeyPem();
   await migrateAll(db, privateKey);
   jwks = await serveJwks(privateKey);
@@ -62,7 +49,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await killAllServices();
+  await killAllNodeProcesses();
   for (const client of clients) await client.end().catch(() => undefined);
   await jwks?.close();
   await db?.drop();
@@ -88,7 +75,7 @@ describe('a booking transaction killed midway', () => {
       body,
       timeoutMs: 15_000,
     });
-    const blocked = await waitFor(
+    const blocked = await pollUntil(
       'the booking transaction to wait on the room lock',
       async () =>
         (
@@ -161,7 +148,7 @@ describe('a booking transaction killed midway', () => {
     let kills = 0;
     let rounds = 0;
     try {
-      await waitFor('first bookings', async () => load.results.some((r) => r.status === 201), 10_000);
+      await pollUntil('first bookings', async () => load.results.some((r) => r.status === 201), 10_000);
       // Terminate every hotel session every 100 ms for 3 s, until some bookings were hit.
       const until = Date.now() + 3000;
       while (
@@ -176,7 +163,7 @@ describe('a booking transaction killed midway', () => {
       await sleep(0);
     }
     const stoppedKillingAt = Date.now();
-    const recovered = await waitFor(
+    const recovered = await pollUntil(
       'a booking succeeding after the kills stopped',
       async () => load.results.find((r) => r.start >= stoppedKillingAt && r.status === 201),
       10_000,

@@ -6,27 +6,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { documentedOperations } from '../support/status-coverage';
-import {
-  call,
-  createRooms,
-  existingBookings,
-  isUnavailableProblem,
-  killAllServices,
-  migrateAll,
-  orphanCounts,
-  runLoops,
-  signalPostgres,
-  sleep,
-  slotBooking,
-  spawnService,
-  startOwnPostgres,
-  tokenSigner,
-  waitFor,
-  day,
-  type Answer,
-  type OwnPostgres,
-  type ServiceProcess,
-} from './support';
+import { call, isUnavailableProblem, type Answer } from '../support/http-client';
+import { createRooms, existingBookings, orphanCounts, runLoops, slotBooking } from '../support/booking-load';
+import { killAllNodeProcesses } from '../../tooling/node-process';
+import { signalPostgres, startOwnPostgres, type OwnPostgres } from '../support/own-postgres';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { spawnService, type ServiceProcess } from '../support/processes';
+import { tokenSigner } from '../support/tokens';
+import { pollUntil } from '../../tooling/readiness';
+import { day, migrateAll } from '../support/hotel';
 import { newSigningKeyPem } from '../support/auth';
 
 jest.setTimeout(90_000);
@@ -62,7 +50,7 @@ let frozen = false;
 
 afterAll(async () => {
   if (frozen && pg) signalPostgres(pg, 'SIGCONT');
-  await killAllServices();
+  await killAllNodeProcesses();
   await pg?.destroy();
 });
 
@@ -219,7 +207,7 @@ describe('database outage while requests flow', () => {
 
     try {
       // Healthy traffic first.
-      await waitFor(
+      await pollUntil(
         '20 successful bookings',
         async () => (load.results.filter((r) => r.status === 201).length >= 20 ? true : undefined),
         20_000,
@@ -228,13 +216,13 @@ describe('database outage while requests flow', () => {
       const stopAt = Date.now();
       await pg!.stop();
       const stoppedAt = Date.now();
-      const notReady = await waitFor(
+      const notReady = await pollUntil(
         'readiness 503',
         async () => probes.find((p) => p.probe === 'readyz' && p.start >= stopAt && p.status === 503),
         10_000,
       );
       // Stay down long enough for every kind of request to meet the outage.
-      await waitFor(
+      await pollUntil(
         '503s for reads and writes during the outage',
         async () => {
           const during = load.results.filter((r) => r.start >= stoppedAt && isUnavailableProblem(r));
@@ -253,17 +241,17 @@ describe('database outage while requests flow', () => {
 
       await pg!.start();
       const upAt = Date.now();
-      const ready = await waitFor(
+      const ready = await pollUntil(
         'readiness 200 after restart',
         async () => probes.find((p) => p.probe === 'readyz' && p.start >= upAt && p.status === 200),
         10_000,
       );
-      const firstBooking = await waitFor(
+      const firstBooking = await pollUntil(
         'a booking succeeding after restart',
         async () => load.results.find((r) => r.kind === 'booking' && r.start >= upAt && r.status === 201),
         10_000,
       );
-      const firstRead = await waitFor(
+      const firstRead = await pollUntil(
         'a read succeeding after restart',
         async () => load.results.find((r) => r.kind !== 'booking' && r.start >= upAt && r.status === 200),
         10_000,
@@ -358,11 +346,15 @@ describe('database outage while requests flow', () => {
       await sleep(100);
     });
     try {
-      await waitFor('bookings', async () => load.results.filter((r) => r.status === 201).length >= 5, 20_000);
+      await pollUntil(
+        'bookings',
+        async () => load.results.filter((r) => r.status === 201).length >= 5,
+        20_000,
+      );
       const frozenAt = Date.now();
       signalPostgres(pg!, 'SIGSTOP');
       frozen = true;
-      const notReady = await waitFor(
+      const notReady = await pollUntil(
         'readiness 503',
         async () => probes.find((p) => p.start >= frozenAt && p.status === 503),
         10_000,
@@ -371,12 +363,12 @@ describe('database outage while requests flow', () => {
       signalPostgres(pg!, 'SIGCONT');
       frozen = false;
       const thawedAt = Date.now();
-      const ready = await waitFor(
+      const ready = await pollUntil(
         'readiness 200',
         async () => probes.find((p) => p.start >= thawedAt && p.status === 200),
         15_000,
       );
-      const firstBooking = await waitFor(
+      const firstBooking = await pollUntil(
         'a booking after the thaw',
         async () => load.results.find((r) => r.kind === 'booking' && r.start >= thawedAt && r.status === 201),
         15_000,

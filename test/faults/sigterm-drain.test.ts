@@ -5,23 +5,14 @@
  */
 import { Agent } from 'node:http';
 import { Client } from 'pg';
-import {
-  call,
-  createRooms,
-  killAllServices,
-  migrateAll,
-  serveJwks,
-  sharedDatabase,
-  slotBooking,
-  spawnService,
-  superQuery,
-  tokenSigner,
-  waitFor,
-  day,
-  type Answer,
-  type FaultDatabase,
-  type ServiceProcess,
-} from './support';
+import { call, type Answer } from '../support/http-client';
+import { createRooms, slotBooking } from '../support/booking-load';
+import { killAllNodeProcesses } from '../../tooling/node-process';
+import { createTestDatabase, superQuery, type TestDatabase } from '../support/database';
+import { serveJwks, tokenSigner } from '../support/tokens';
+import { spawnService, type ServiceProcess } from '../support/processes';
+import { pollUntil } from '../../tooling/readiness';
+import { day, migrateAll } from '../support/hotel';
 import { newSigningKeyPem } from '../support/auth';
 
 jest.setTimeout(60_000);
@@ -29,7 +20,7 @@ jest.setTimeout(60_000);
 const delayMs = 1000;
 const timeoutMs = 5000;
 
-let db: (FaultDatabase & { drop(): Promise<void> }) | undefined;
+let db: TestDatabase | undefined;
 let jwks: { url: string; close(): Promise<void> } | undefined;
 let hotel: ServiceProcess;
 let signer: Awaited<ReturnType<typeof tokenSigner>>;
@@ -37,7 +28,7 @@ const agents: Agent[] = [];
 const clients: Client[] = [];
 
 beforeAll(async () => {
-  db = await sharedDatabase();
+  db = await createTestDatabase();
   const privateKey = newSigningKeyPem();
   await migrateAll(db, privateKey);
   jwks = await serveJwks(privateKey);
@@ -51,7 +42,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await killAllServices();
+  await killAllNodeProcesses();
   for (const agent of agents) agent.destroy();
   for (const client of clients) await client.end().catch(() => undefined);
   await jwks?.close();
@@ -124,7 +115,7 @@ describe('SIGTERM under load', () => {
         body: slowBody,
         timeoutMs: 20_000,
       });
-      await waitFor(
+      await pollUntil(
         'the booking transaction to wait on the room lock',
         async () =>
           (
@@ -136,16 +127,20 @@ describe('SIGTERM under load', () => {
           ).length > 0,
         10_000,
       );
-      await waitFor('steady traffic', async () => samples.filter((s) => s.status < 300).length >= 30, 15_000);
+      await pollUntil(
+        'steady traffic',
+        async () => samples.filter((s) => s.status < 300).length >= 30,
+        15_000,
+      );
 
       sigtermAt = Date.now();
       hotel.child.kill('SIGTERM');
-      const notReady = await waitFor(
+      const notReady = await pollUntil(
         'readiness 503',
         async () => probes.find((p) => p.start >= sigtermAt && p.status === 503),
         5000,
       );
-      const firstRefusal = await waitFor(
+      const firstRefusal = await pollUntil(
         'the listener to close (connection refused)',
         async () => probes.find((p) => p.start >= sigtermAt && p.error === 'ECONNREFUSED'),
         delayMs + 5000,

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { createLogger, createMetrics, Lifecycle, localKeySet, type Role } from '@myhotel/common';
 import type { JWTVerifyGetKey } from 'jose';
 import supertest from 'supertest';
-import { AccessTokenSigner } from '@myhotel/auth';
+import { AccessTokenSigner, migrateAuth } from '@myhotel/auth';
 import { createHotelApp, migrateHotel, loadHotelConfig, createHotelDataSource } from '@myhotel/hotel';
 import { startAuthForTest, testAudience, testIssuer } from './auth';
-import { createTestDatabase, type TestDatabase } from './database';
+import { createTestDatabase, type ServiceDatabase, type TestDatabase } from './database';
 
 /** A date `offset` days from today (UTC), 'YYYY-MM-DD'. */
 export const day = (offset: number): string =>
@@ -155,3 +155,14 @@ export async function startHotelForTest(options: HotelHarnessOptions = {}) {
 }
 
 export type HotelHarness = Awaited<ReturnType<typeof startHotelForTest>>;
+
+/** Applies both services' migrations to the database. */
+export async function migrateAll(db: ServiceDatabase, privateKeyPem: string): Promise<void> {
+  const jwt = { JWT_ISSUER: testIssuer, JWT_AUDIENCE: testAudience };
+  await migrateAuth({ ...jwt, DATABASE_URL: db.urlFor('auth'), JWT_PRIVATE_KEY: privateKeyPem });
+  await migrateHotel({
+    ...jwt,
+    DATABASE_URL: db.urlFor('hotel'),
+    JWKS_URL: 'http://127.0.0.1:9/unused',
+  });
+}

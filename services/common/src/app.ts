@@ -4,7 +4,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { authenticate, bearerSecurityHandler, type TokenVerifier } from './auth';
 import type { Lifecycle } from './lifecycle';
-import { rejectNulCharacters } from './input';
+import { rejectNulCharacters } from './reject-nul-characters';
 import { verifyJsonBody } from './json-body';
 import { httpLogger } from './logger';
 import type { Metrics } from './metrics';

@@ -5,7 +5,7 @@ export * from './db';
 export * from './db-errors';
 export * from './errors';
 export * from './idempotency';
-export * from './input';
+export * from './reject-nul-characters';
 export * from './json-body';
 export * from './lifecycle';
 export * from './logger';

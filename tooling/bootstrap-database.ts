@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 
-const bootstrapDir = join(__dirname, '..', '..', 'db', 'bootstrap');
+const bootstrapDir = join(__dirname, '..', 'db', 'bootstrap');
 
 export interface ServicePasswords {
   auth: string;
