@@ -11,7 +11,7 @@ import { waitUntilReady } from './readiness';
 
 const repoRoot = join(__dirname, '..');
 
-export interface Exit {
+interface Exit {
   code: number | null;
   signal: NodeJS.Signals | null;
   at: number;

@@ -23,7 +23,7 @@ export async function pollUntil<T>(
 }
 
 /** GET `url` on a fresh connection (no keep-alive socket left behind); 0 when it fails. */
-export function httpStatus(url: string, timeoutMs = 2000): Promise<number> {
+function httpStatus(url: string, timeoutMs = 2000): Promise<number> {
   return new Promise((resolve) => {
     const req = get(url, { agent: false, timeout: timeoutMs }, (res) => {
       res.resume();

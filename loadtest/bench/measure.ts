@@ -24,7 +24,7 @@ export interface Measurement {
   errors: number;
 }
 
-export interface Argon2Cost {
+interface Argon2Cost {
   memoryCost?: number;
   timeCost?: number;
   parallelism?: number;

@@ -6,7 +6,7 @@ import { bootstrapServer, type BootstrappedDatabase } from '../../tooling/bootst
 import { freePort } from '../../tooling/free-port';
 
 const repoRoot = join(__dirname, '..', '..');
-export const dataDir = join(repoRoot, '.data');
+const dataDir = join(repoRoot, '.data');
 
 /** Dev-only secrets, generated on first start and kept under .data/ (never used outside the launcher). */
 export interface LocalSecrets {

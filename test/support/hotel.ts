@@ -11,7 +11,7 @@ import { createTestDatabase, type ServiceDatabase, type TestDatabase } from './d
 export const day = (offset: number): string =>
   new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
-export function hotelEnv(db: TestDatabase, overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
+function hotelEnv(db: TestDatabase, overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',

@@ -21,7 +21,7 @@ import type { SigningKeys } from './domain/signing-keys';
 import { AccessTokenSigner } from './domain/tokens';
 import { UserService } from './domain/users';
 
-export const authApiSpec = findApiSpec('auth.yaml', __dirname);
+const authApiSpec = findApiSpec('auth.yaml', __dirname);
 
 export interface AuthAppDeps {
   config: AuthConfig;

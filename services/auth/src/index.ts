@@ -4,9 +4,10 @@
  */
 export { start } from './main';
 export { migrateAuth } from './cli/migrate';
-export { createAuthApp, type AuthApp, type AuthAppDeps } from './app';
-export type { UserService } from './domain/users';
+export { createAuthApp } from './app';
 export { loadAuthConfig, type AuthConfig } from './config';
+/** Named by the test harness's inferred type (first-admin tests call ensureAdmin). */
+export type { UserService } from './domain/users';
 export { createAuthDataSource } from './data/data-source';
 export { loadSigningKeys, type SigningKeys } from './domain/signing-keys';
 /** Signs access tokens exactly as auth does (tests sign tokens without an account). */

@@ -15,7 +15,7 @@ type AnyQuery = (...args: unknown[]) => unknown;
  * for another full timeout. Dropping the connection instead fails what is queued at once and
  * makes the pool discard it (TypeORM releases the connection with the error).
  */
-export class BoundedClient extends Client {
+class BoundedClient extends Client {
   constructor(config?: string | ClientConfig) {
     super(config);
     const query = this.query.bind(this) as AnyQuery;

@@ -50,8 +50,7 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
-export const requestHash = (body: unknown): string =>
-  createHash('sha256').update(canonical(body)).digest('hex');
+const requestHash = (body: unknown): string => createHash('sha256').update(canonical(body)).digest('hex');
 
 /**
  * Runs `create` once per key: without a key it just runs; with one, a repeated request gets

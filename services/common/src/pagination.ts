@@ -32,7 +32,7 @@ export const cursorParts = {
   matching: (pattern: RegExp) => (value: string) => pattern.test(value),
 } satisfies Record<string, CursorPart | ((...args: never[]) => CursorPart)>;
 
-export function encodeCursor(position: string[]): string {
+function encodeCursor(position: string[]): string {
   return Buffer.from(JSON.stringify(position)).toString('base64url');
 }
 

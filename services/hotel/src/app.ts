@@ -20,7 +20,7 @@ import { todayUtc } from './domain/dates';
 import { NotificationService } from './domain/notifications';
 import { RoomService } from './domain/rooms';
 
-export const hotelApiSpec = findApiSpec('hotel.yaml', __dirname);
+const hotelApiSpec = findApiSpec('hotel.yaml', __dirname);
 
 export interface HotelAppDeps {
   config: HotelConfig;

@@ -2,7 +2,7 @@ import { createDataSource, type DatabaseConfig } from '@myhotel/common';
 import { CreateAuthTables1764000000000 } from '../../migrations/1764000000000-create-auth-tables';
 import { CreateLoginFailures1764200000000 } from '../../migrations/1764200000000-create-login-failures';
 
-export const authMigrations = [CreateAuthTables1764000000000, CreateLoginFailures1764200000000];
+const authMigrations = [CreateAuthTables1764000000000, CreateLoginFailures1764200000000];
 
 export function createAuthDataSource(db: DatabaseConfig) {
   return createDataSource({

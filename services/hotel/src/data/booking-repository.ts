@@ -18,7 +18,7 @@ import { roomColumns } from './room-repository';
 /** The room is already held by a booking in an active state for an overlapping stay. */
 export class OverlappingBookingError extends Error {}
 
-export interface CheckRecord {
+interface CheckRecord {
   performedBy: string;
   performedAt: Date;
 }

@@ -1,7 +1,7 @@
 import { createDataSource, type DatabaseConfig } from '@myhotel/common';
 import { CreateHotelTables1764100000000 } from '../../migrations/1764100000000-create-hotel-tables';
 
-export const hotelMigrations = [CreateHotelTables1764100000000];
+const hotelMigrations = [CreateHotelTables1764100000000];
 
 export function createHotelDataSource(db: DatabaseConfig) {
   return createDataSource({

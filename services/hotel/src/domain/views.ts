@@ -26,7 +26,7 @@ export interface AvailabilityView {
   total_price: string;
 }
 
-export interface CheckRecordView {
+interface CheckRecordView {
   performed_by: string;
   performed_at: string;
 }
