@@ -7,14 +7,19 @@ import type { Server } from 'node:http';
 import { migrateAuth } from '@myhotel/auth';
 import { migrateHotel, seedDemo } from '@myhotel/hotel';
 import { startGateway } from './gateway';
-import { localSecrets, prepareLocalDatabase, type LocalSecrets } from './lib/local-stack';
+import {
+  launcherAdmin,
+  localSecrets,
+  prepareLocalDatabase,
+  type LauncherAdmin,
+  type LocalSecrets,
+} from './lib/local-stack';
 import { freePort } from '../tooling/free-port';
 import { startService, stopNodeProcess, type NodeProcess } from '../tooling/node-process';
 
 const log = (line: string) => console.log(`[myhotel] ${line}`);
 const gatewayPort = Number(process.env.PORT ?? 8080);
 const demoUsers = {
-  admin: 'admin@myhotel.local',
   staff: 'staff@myhotel.local',
   guest: 'guest@myhotel.local',
 };
@@ -51,7 +56,7 @@ async function shutdown(code: number): Promise<void> {
 }
 
 /** Demo staff and guest accounts, created through the public API on first start. */
-async function ensureDemoUsers(authPort: number, secrets: LocalSecrets): Promise<void> {
+async function ensureDemoUsers(authPort: number, secrets: LocalSecrets, admin: LauncherAdmin): Promise<void> {
   const api = (path: string, body: unknown, token?: string, method = 'POST') =>
     fetch(`http://127.0.0.1:${authPort}${path}`, {
       method,
@@ -69,10 +74,13 @@ async function ensureDemoUsers(authPort: number, secrets: LocalSecrets): Promise
     password: secrets.staffPassword,
   });
   if (staff.status === 201) {
-    const login = await api('/api/auth/login', { email: demoUsers.admin, password: secrets.adminPassword });
-    const { access_token } = (await login.json()) as { access_token: string };
-    const { id } = (await staff.json()) as { id: string };
-    await api(`/api/users/${id}`, { role: 'staff' }, access_token, 'PATCH');
+    const login = await api('/api/auth/login', { email: admin.email, password: admin.password });
+    if (login.status !== 200) log(`demo staff not promoted: the admin could not log in (${login.status})`);
+    else {
+      const { access_token } = (await login.json()) as { access_token: string };
+      const { id } = (await staff.json()) as { id: string };
+      await api(`/api/users/${id}`, { role: 'staff' }, access_token, 'PATCH');
+    }
   }
   if (![201, 409].includes(guest.status)) log(`demo guest not created (${guest.status})`);
 }
@@ -80,6 +88,7 @@ async function ensureDemoUsers(authPort: number, secrets: LocalSecrets): Promise
 async function main(): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void shutdown(0));
   const secrets = localSecrets();
+  const admin = launcherAdmin(process.env, secrets);
   const db = await prepareLocalDatabase(secrets, log);
   stopDatabase = db.stop;
   log(`database: ${db.description}`);
@@ -97,15 +106,16 @@ async function main(): Promise<void> {
     PORT: String(authPort),
     DATABASE_URL: db.authUrl,
     JWT_PRIVATE_KEY: secrets.jwtPrivateKey,
-    ADMIN_EMAIL: demoUsers.admin,
-    ADMIN_PASSWORD: secrets.adminPassword,
-    ADMIN_NAME: 'Demo Admin',
+    ADMIN_EMAIL: admin.email,
+    ADMIN_PASSWORD: admin.password,
+    ADMIN_NAME: admin.name,
     TRUST_PROXY: '1',
   };
   const applied = await migrateAuth(authEnv);
   log(`auth migrations: ${applied.length ? applied.join(', ') : 'up to date'}`);
   await startLocalService('auth', authEnv);
-  await ensureDemoUsers(authPort, secrets);
+  if (admin.configured) log(`admin: ${admin.email} from ADMIN_EMAIL/ADMIN_PASSWORD (created if absent)`);
+  await ensureDemoUsers(authPort, secrets, admin);
 
   const upstreams = { auth: `http://127.0.0.1:${authPort}`, hotel: `http://127.0.0.1:${hotelPort}` };
   {
@@ -126,7 +136,7 @@ async function main(): Promise<void> {
   gateway = await startGateway(gatewayPort, upstreams);
   log('');
   log(`MyHotel is running at http://localhost:${gatewayPort}`);
-  log(`  admin  ${demoUsers.admin}  ${secrets.adminPassword}`);
+  log(`  admin  ${admin.email}  ${admin.configured ? '(password from ADMIN_PASSWORD)' : admin.password}`);
   log(`  staff  ${demoUsers.staff}  ${secrets.staffPassword}`);
   log(`  guest  ${demoUsers.guest}  ${secrets.guestPassword}`);
   log(
