@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { call, type Answer } from '../support/http-client';
-import { killAllNodeProcesses } from '../../tooling/node-process';
+import { releaseAll } from '../support/teardown';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnService, type ServiceProcess } from '../support/processes';
@@ -36,10 +36,7 @@ beforeAll(async () => {
   });
 });
 
-afterAll(async () => {
-  await killAllNodeProcesses();
-  await db?.drop();
-});
+afterAll(() => releaseAll({ db }));
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 

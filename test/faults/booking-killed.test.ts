@@ -5,16 +5,28 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { call, isUnavailableProblem, type Answer } from '../support/http-client';
-import { createRooms, existingBookings, orphanCounts, runLoops, slotBooking } from '../support/booking-load';
-import { killAllNodeProcesses } from '../../tooling/node-process';
-import { createTestDatabase, superQuery, type TestDatabase } from '../support/database';
-import { serveJwks, tokenSigner } from '../support/tokens';
+import {
+  call,
+  isUnavailableProblem,
+  type Answer,
+  tallyOutcomes,
+  unexpectedOutcomes,
+} from '../support/http-client';
+import {
+  createRooms,
+  existingBookings,
+  orphanCounts,
+  runLoops,
+  slotBooking,
+  holdRoomLock,
+} from '../support/booking-load';
+import { releaseAll } from '../support/teardown';
+import { superQuery, type TestDatabase } from '../support/database';
+import type { tokenSigner } from '../support/tokens';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { spawnService, type ServiceProcess } from '../support/processes';
+import { startHotelProcess, type ServiceProcess } from '../support/processes';
 import { pollUntil } from '../../tooling/readiness';
-import { day, migrateAll } from '../support/hotel';
-import { newSigningKeyPem } from '../support/auth';
+import { day } from '../support/hotel';
 
 jest.setTimeout(60_000);
 
@@ -39,21 +51,11 @@ const terminateHotelSessions = async (): Promise<number> =>
   ).length;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  const privateKey = newSigningKeyPem();
-  await migrateAll(db, privateKey);
-  jwks = await serveJwks(privateKey);
-  signer = await tokenSigner(privateKey);
-  hotel = await spawnService('hotel', { DATABASE_URL: db.urlFor('hotel'), JWKS_URL: jwks.url });
+  ({ db, jwks, signer, hotel } = await startHotelProcess());
   roomIds = await createRooms(hotel, await signer.bearer('admin'), 21);
 });
 
-afterAll(async () => {
-  await killAllNodeProcesses();
-  for (const client of clients) await client.end().catch(() => undefined);
-  await jwks?.close();
-  await db?.drop();
-});
+afterAll(() => releaseAll({ clients, jwks, db }));
 
 describe('a booking transaction killed midway', () => {
   it('at a known point (after its first writes): 503, nothing left behind, the retry succeeds', async () => {
@@ -64,12 +66,8 @@ describe('a booking transaction killed midway', () => {
 
     // Hold the room row: the booking transaction claims its Idempotency-Key (DELETE + INSERT),
     // then blocks on the room lock (SELECT … FOR KEY SHARE).
-    const locker = new Client({ connectionString: db!.superuserUrl });
-    locker.on('error', () => undefined); // a dropped idle session must not crash the test process
+    const locker = await holdRoomLock(db!, room);
     clients.push(locker);
-    await locker.connect();
-    await locker.query('BEGIN');
-    await locker.query('SELECT 1 FROM hotel.rooms WHERE id = $1 FOR UPDATE', [room]);
     const pending = call(hotel.base, 'POST', '/api/bookings', {
       headers: { ...guest, 'idempotency-key': key },
       body,
@@ -171,17 +169,11 @@ describe('a booking transaction killed midway', () => {
     await sleep(300);
     const samples = await load.stop();
 
-    const byStatus = samples.reduce<Record<string, number>>((acc, r) => {
-      const k = r.error ?? String(r.status);
-      acc[k] = (acc[k] ?? 0) + 1;
-      return acc;
-    }, {});
+    const byStatus = tallyOutcomes(samples);
     // Killed requests answer 503 problem+json; nothing else but success.
-    const unexpected = samples.filter(
-      (r) => !(r.status === 200 || r.status === 201 || isUnavailableProblem(r)),
-    );
+    const unexpected = unexpectedOutcomes(samples);
     if (unexpected.length > 0) console.warn(`hotel log:\n${hotel.output().slice(-8000)}`);
-    expect(unexpected.map((r) => `${r.method} ${r.path} → ${r.error ?? r.status} ${r.body}`)).toEqual([]);
+    expect(unexpected).toEqual([]);
     expect(samples.filter((r) => r.status === 503).length).toBeGreaterThan(0);
     expect(Math.max(...samples.map((r) => r.ms))).toBeLessThan(6000);
 

@@ -6,7 +6,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { documentedOperations } from '../support/status-coverage';
-import { call, isUnavailableProblem, type Answer } from '../support/http-client';
+import {
+  call,
+  isUnavailableProblem,
+  type Answer,
+  tallyOutcomes,
+  unexpectedOutcomes,
+} from '../support/http-client';
 import { createRooms, existingBookings, orphanCounts, runLoops, slotBooking } from '../support/booking-load';
 import { killAllNodeProcesses } from '../../tooling/node-process';
 import { signalPostgres, startOwnPostgres, type OwnPostgres } from '../support/own-postgres';
@@ -265,17 +271,11 @@ describe('database outage while requests flow', () => {
       const unavailable = samples.filter((r) => r.status === 503);
       const maxLatency = Math.max(...samples.map((r) => r.ms));
       const maxOutageLatency = Math.max(0, ...outage.map((r) => r.ms));
-      const byStatus = samples.reduce<Record<string, number>>((acc, r) => {
-        const key = r.error ?? String(r.status);
-        acc[key] = (acc[key] ?? 0) + 1;
-        return acc;
-      }, {});
+      const byStatus = tallyOutcomes(samples);
 
       // Every answer is a success or a 503 problem+json with Retry-After: no hang, no 500, no reset.
-      const unexpected = samples.filter(
-        (r) => !(r.status === 200 || r.status === 201 || isUnavailableProblem(r)),
-      );
-      expect(unexpected.map((r) => `${r.method} ${r.path} → ${r.error ?? r.status} ${r.body}`)).toEqual([]);
+      const unexpected = unexpectedOutcomes(samples);
+      expect(unexpected).toEqual([]);
       expect(maxLatency).toBeLessThan(6000);
       expect(unavailable.length).toBeGreaterThan(0);
 
@@ -376,11 +376,7 @@ describe('database outage while requests flow', () => {
       await sleep(500);
       const samples = await load.stop();
       await probeLoop.stop();
-      const byStatus = samples.reduce<Record<string, number>>((acc, r) => {
-        const key = r.error ?? String(r.status);
-        acc[key] = (acc[key] ?? 0) + 1;
-        return acc;
-      }, {});
+      const byStatus = tallyOutcomes(samples);
       const maxLatency = Math.max(...samples.map((r) => r.ms));
       console.warn(
         `[faults] database frozen: ${samples.length} requests ${JSON.stringify(byStatus)}; readyz 503 after ` +
@@ -392,10 +388,8 @@ describe('database outage while requests flow', () => {
               ', ',
             )}); readyz 200 ${ready.end - thawedAt} ms and booking ${firstBooking.end - thawedAt} ms after the thaw`,
       );
-      const unexpected = samples.filter(
-        (r) => !(r.status === 200 || r.status === 201 || isUnavailableProblem(r)),
-      );
-      expect(unexpected.map((r) => `${r.method} ${r.path} → ${r.error ?? r.status} ${r.body}`)).toEqual([]);
+      const unexpected = unexpectedOutcomes(samples);
+      expect(unexpected).toEqual([]);
       expect(maxLatency).toBeLessThan(6000);
       expect(ready.end - thawedAt).toBeLessThan(5000);
       expect(firstBooking.end - thawedAt).toBeLessThan(5000);

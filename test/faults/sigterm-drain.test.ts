@@ -6,14 +6,13 @@
 import { Agent } from 'node:http';
 import { Client } from 'pg';
 import { call, type Answer } from '../support/http-client';
-import { createRooms, slotBooking } from '../support/booking-load';
-import { killAllNodeProcesses } from '../../tooling/node-process';
-import { createTestDatabase, superQuery, type TestDatabase } from '../support/database';
-import { serveJwks, tokenSigner } from '../support/tokens';
-import { spawnService, type ServiceProcess } from '../support/processes';
+import { createRooms, slotBooking, holdRoomLock } from '../support/booking-load';
+import { releaseAll } from '../support/teardown';
+import { superQuery, type TestDatabase } from '../support/database';
+import type { tokenSigner } from '../support/tokens';
+import { startHotelProcess, type ServiceProcess } from '../support/processes';
 import { pollUntil } from '../../tooling/readiness';
-import { day, migrateAll } from '../support/hotel';
-import { newSigningKeyPem } from '../support/auth';
+import { day } from '../support/hotel';
 
 jest.setTimeout(60_000);
 
@@ -28,26 +27,13 @@ const agents: Agent[] = [];
 const clients: Client[] = [];
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  const privateKey = newSigningKeyPem();
-  await migrateAll(db, privateKey);
-  jwks = await serveJwks(privateKey);
-  signer = await tokenSigner(privateKey);
-  hotel = await spawnService('hotel', {
-    DATABASE_URL: db.urlFor('hotel'),
-    JWKS_URL: jwks.url,
+  ({ db, jwks, signer, hotel } = await startHotelProcess({
     SHUTDOWN_DELAY_MS: String(delayMs),
     SHUTDOWN_TIMEOUT_MS: String(timeoutMs),
-  });
+  }));
 });
 
-afterAll(async () => {
-  await killAllNodeProcesses();
-  for (const agent of agents) agent.destroy();
-  for (const client of clients) await client.end().catch(() => undefined);
-  await jwks?.close();
-  await db?.drop();
-});
+afterAll(() => releaseAll({ agents, clients, jwks, db }));
 
 describe('SIGTERM under load', () => {
   it('drains: readiness 503 first, in-flight requests answered, then refuses, exits 0 in time', async () => {
@@ -99,12 +85,8 @@ describe('SIGTERM under load', () => {
     try {
       // The slow request: its transaction blocks on the room row locked by a superuser session,
       // and it goes out on a kept-alive connection that already served a request.
-      const locker = new Client({ connectionString: db!.superuserUrl });
-      locker.on('error', () => undefined); // a dropped idle session must not crash the test process
+      const locker = await holdRoomLock(db!, slowRoom);
       clients.push(locker);
-      await locker.connect();
-      await locker.query('BEGIN');
-      await locker.query('SELECT 1 FROM hotel.rooms WHERE id = $1 FOR UPDATE', [slowRoom]);
       const slowAgent = new Agent({ keepAlive: true, maxSockets: 1 });
       agents.push(slowAgent);
       expect((await call(hotel.base, 'GET', '/api/rooms?limit=1', { agent: slowAgent })).status).toBe(200);

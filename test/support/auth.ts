@@ -17,19 +17,22 @@ export function newSigningKeyPem(): string {
   return generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
 }
 
+/** The environment of a service in-process in a test, as its role on `db`. */
+export function inProcessEnv(db: TestDatabase, role: 'auth' | 'hotel'): NodeJS.ProcessEnv {
+  return {
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DATABASE_URL: db.urlFor(role),
+    JWT_ISSUER: testIssuer,
+    JWT_AUDIENCE: testAudience,
+  };
+}
+
 export async function authEnv(
   db: TestDatabase,
   overrides: Record<string, string> = {},
 ): Promise<NodeJS.ProcessEnv> {
-  return {
-    NODE_ENV: 'test',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    DATABASE_URL: db.urlFor('auth'),
-    JWT_ISSUER: testIssuer,
-    JWT_AUDIENCE: testAudience,
-    JWT_PRIVATE_KEY: newSigningKeyPem(),
-    ...overrides,
-  };
+  return { ...inProcessEnv(db, 'auth'), JWT_PRIVATE_KEY: newSigningKeyPem(), ...overrides };
 }
 
 /** The auth service in-process on its own fresh database, with real migrations. */

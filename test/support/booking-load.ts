@@ -3,6 +3,7 @@
  * slots that never conflict, worker loops, and the consistency checks afterwards.
  */
 import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
 import { superQuery, type ServiceDatabase } from './database';
 import { day } from './hotel';
 import { call } from './http-client';
@@ -79,4 +80,20 @@ export async function existingBookings(db: ServiceDatabase, ids: string[]): Prom
     [ids],
   );
   return new Set(rows.map((r) => r.id));
+}
+
+/**
+ * A superuser session holding a room's row lock (FOR UPDATE) in an open transaction, so
+ * that a booking of the room blocks until the session ends. The caller ends it.
+ */
+export async function holdRoomLock(
+  db: Pick<ServiceDatabase, 'superuserUrl'>,
+  roomId: string,
+): Promise<Client> {
+  const locker = new Client({ connectionString: db.superuserUrl });
+  locker.on('error', () => undefined); // a dropped idle session must not crash the test process
+  await locker.connect();
+  await locker.query('BEGIN');
+  await locker.query('SELECT 1 FROM hotel.rooms WHERE id = $1 FOR UPDATE', [roomId]);
+  return locker;
 }

@@ -4,7 +4,7 @@ import type { JWTVerifyGetKey } from 'jose';
 import supertest from 'supertest';
 import { AccessTokenSigner, migrateAuth } from '@myhotel/auth';
 import { createHotelApp, migrateHotel, loadHotelConfig, createHotelDataSource } from '@myhotel/hotel';
-import { startAuthForTest, testAudience, testIssuer } from './auth';
+import { startAuthForTest, testAudience, testIssuer, inProcessEnv } from './auth';
 import { createTestDatabase, type ServiceDatabase, type TestDatabase } from './database';
 
 /** A date `offset` days from today (UTC), 'YYYY-MM-DD'. */
@@ -12,15 +12,7 @@ export const day = (offset: number): string =>
   new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
 function hotelEnv(db: TestDatabase, overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return {
-    NODE_ENV: 'test',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    DATABASE_URL: db.urlFor('hotel'),
-    JWT_ISSUER: testIssuer,
-    JWT_AUDIENCE: testAudience,
-    JWKS_URL: 'http://127.0.0.1:9/.well-known/jwks.json',
-    ...overrides,
-  };
+  return { ...inProcessEnv(db, 'hotel'), JWKS_URL: 'http://127.0.0.1:9/.well-known/jwks.json', ...overrides };
 }
 
 export interface RoomJson {

@@ -97,3 +97,20 @@ export function isUnavailableProblem(answer: Answer): boolean {
     return false;
   }
 }
+
+/** How many answers ended in each status (or socket error). */
+export function tallyOutcomes(answers: Answer[]): Record<string, number> {
+  const tally: Record<string, number> = {};
+  for (const answer of answers) {
+    const outcome = answer.error ?? String(answer.status);
+    tally[outcome] = (tally[outcome] ?? 0) + 1;
+  }
+  return tally;
+}
+
+/** The answers that are neither a success (200, 201) nor a 503 problem+json, described. */
+export function unexpectedOutcomes(answers: Answer[]): string[] {
+  return answers
+    .filter((r) => !(r.status === 200 || r.status === 201 || isUnavailableProblem(r)))
+    .map((r) => `${r.method} ${r.path} → ${r.error ?? r.status} ${r.body}`);
+}

@@ -7,7 +7,10 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startService, type NodeProcess, type NodeProcessOptions } from '../../tooling/node-process';
-import { testAudience, testIssuer } from './auth';
+import { newSigningKeyPem, testAudience, testIssuer } from './auth';
+import { createTestDatabase } from './database';
+import { migrateAll } from './hotel';
+import { serveJwks, tokenSigner } from './tokens';
 
 export type ServiceProcess = NodeProcess<'auth' | 'hotel'>;
 
@@ -38,4 +41,29 @@ export function spawnService(
     },
     imports: [recordStatuses],
   });
+}
+
+/**
+ * Hotel alone as a real process (tests whose subject is hotel): a fresh database of the
+ * shared test server with both schemas, a stand-in for auth's JWKS, and a signer of tokens
+ * that the stand-in's key verifies.
+ */
+export async function startHotelProcess(env: Record<string, string> = {}) {
+  const db = await createTestDatabase();
+  const privateKey = newSigningKeyPem();
+  const jwks = await serveJwks(privateKey);
+  try {
+    await migrateAll(db, privateKey);
+    const signer = await tokenSigner(privateKey);
+    const hotel = await spawnService('hotel', {
+      DATABASE_URL: db.urlFor('hotel'),
+      JWKS_URL: jwks.url,
+      ...env,
+    });
+    return { db, jwks, signer, hotel };
+  } catch (err) {
+    await jwks.close();
+    await db.drop();
+    throw err;
+  }
 }
