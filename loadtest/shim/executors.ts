@@ -21,7 +21,7 @@ const rampTickMs = 100;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Active VUs of a ramping-vus scenario `elapsed` ms after its start (k6's step function). */
-export function rampingTarget(startVUs: number, stages: Stage[], elapsed: number): number {
+function rampingTarget(startVUs: number, stages: Stage[], elapsed: number): number {
   let from = startVUs;
   let stageStart = 0;
   for (const stage of stages) {

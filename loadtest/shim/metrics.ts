@@ -19,7 +19,7 @@ export interface Sample {
   tags: Record<string, string>;
 }
 
-export const builtinMetrics: readonly MetricDefinition[] = [
+const builtinMetrics: readonly MetricDefinition[] = [
   { name: 'checks', type: 'rate', contains: 'default' },
   { name: 'http_reqs', type: 'counter', contains: 'default' },
   { name: 'http_req_duration', type: 'trend', contains: 'time' },

@@ -20,9 +20,9 @@ import {
   type Series,
 } from './metrics.ts';
 
-export type AggregationMethod = 'count' | 'rate' | 'value' | 'avg' | 'min' | 'max' | 'med' | 'p';
+type AggregationMethod = 'count' | 'rate' | 'value' | 'avg' | 'min' | 'max' | 'med' | 'p';
 
-export interface ThresholdExpression {
+interface ThresholdExpression {
   source: string;
   method: AggregationMethod;
   /** The percentile of p(N). */
@@ -42,7 +42,7 @@ function parseGoFloat(text: string): number | undefined {
   return undefined;
 }
 
-export function parseThresholdExpression(source: string): ThresholdExpression {
+function parseThresholdExpression(source: string): ThresholdExpression {
   const fail = (reason: string): never => {
     throw new Error(`failed parsing threshold expression "${source}"; reason: ${reason}`);
   };
@@ -70,14 +70,14 @@ export function parseThresholdExpression(source: string): ThresholdExpression {
 }
 
 /** The metric name and tag filter of a threshold key such as `http_req_duration{name:availability}`. */
-export interface MetricSelector {
+interface MetricSelector {
   key: string;
   metric: string;
   /** Empty for the metric itself; else the tags a sample must carry to count. */
   tags: Record<string, string>;
 }
 
-export function parseMetricSelector(key: string): MetricSelector {
+function parseMetricSelector(key: string): MetricSelector {
   const open = key.indexOf('{');
   if (open < 0) {
     if (key.includes('}')) throw new Error(`metric "${key}" has unmatched opening/close curly brace`);
@@ -106,7 +106,7 @@ const supported: Record<MetricType, readonly AggregationMethod[]> = {
 };
 
 /** k6's Thresholds.Validate: the aggregation method must suit the metric's type. */
-export function checkMethodFits(expression: ThresholdExpression, key: string, type: MetricType): void {
+function checkMethodFits(expression: ThresholdExpression, key: string, type: MetricType): void {
   if (!supported[type].includes(expression.method)) {
     throw new Error(
       `invalid threshold "${expression.source}" applied on metric ${key}; reason: unsupported aggregation ` +
@@ -117,15 +117,12 @@ export function checkMethodFits(expression: ThresholdExpression, key: string, ty
 }
 
 /** The key a statistic has in `SinkValues`: `p(95)`, `rate`, `count`… */
-export function statisticKey(expression: ThresholdExpression): string {
+function statisticKey(expression: ThresholdExpression): string {
   return expression.method === 'p' ? `p(${expression.percentile})` : expression.method;
 }
 
 /** k6's Threshold.runNoTaint: a statistic the sink does not have (an empty Rate) passes. */
-export function thresholdPasses(
-  expression: ThresholdExpression,
-  statistics: Record<string, number>,
-): boolean {
+function thresholdPasses(expression: ThresholdExpression, statistics: Record<string, number>): boolean {
   const lhs = statistics[statisticKey(expression)];
   if (lhs === undefined) return true;
   switch (expression.operator) {

@@ -30,7 +30,7 @@ export interface InitReport {
 }
 
 /** An exception of the script (init context, setup(), teardown()). */
-export class ScriptException extends Error {}
+class ScriptException extends Error {}
 
 export interface VuThreadOptions {
   phase: Phase;

@@ -20,12 +20,13 @@ import { existsSync, mkdtempSync, promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { bootstrapServer } from '../../scripts/lib/bootstrap';
-import { freePort } from '../../scripts/lib/ports';
+import { bootstrapServer } from '../../tooling/bootstrap-database';
+import { freePort } from '../../tooling/free-port';
 import { startEmbeddedPostgres } from '../../tooling/embedded-postgres';
-import { seedDemo } from '../../services/hotel/src/cli/seed-demo';
+import { seedDemo } from '@myhotel/hotel';
 import { specOperations } from '../support/spec';
-import { killAllServices, stopService, type ServiceProcess } from '../support/processes';
+import { killAllNodeProcesses, stopNodeProcess } from '../../tooling/node-process';
+import type { ServiceProcess } from '../support/processes';
 import { startStack } from '../support/stack';
 
 const execFileAsync = promisify(execFile);
@@ -420,8 +421,8 @@ export async function runFuzz(options: FuzzOptions = {}): Promise<FuzzResult> {
       .join('\n');
     return { ok: failed.length === 0, budget, runs, report, serviceLogs, durationMs: Date.now() - started };
   } finally {
-    await Promise.all(services.map((service) => stopService(service, 10_000)));
-    await killAllServices(); // one that failed to start while the other did
+    await Promise.all(services.map((service) => stopNodeProcess(service, 10_000)));
+    await killAllNodeProcesses(); // one that failed to start while the other did
     await database?.stop().catch(() => undefined);
     await fs.rm(workDir, { recursive: true, force: true });
   }

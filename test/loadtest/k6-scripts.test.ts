@@ -10,10 +10,10 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { superQuery } from '../faults/support';
+import { superQuery } from '../support/database';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { failedChecks, repoRoot, runThroughShim, thresholdResults, type ShimRun } from '../support/k6-shim';
-import { killAllServices } from '../support/processes';
+import { killAllNodeProcesses } from '../../tooling/node-process';
 import { startStack, type Stack } from '../support/stack';
 
 jest.setTimeout(180_000);
@@ -29,7 +29,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.stop();
-  await killAllServices();
+  await killAllNodeProcesses();
   await db?.drop();
 });
 

@@ -4,11 +4,12 @@
  * admin from configuration. For the contract fuzzing (test/fuzz) and the k6 scripts
  * (test/loadtest).
  */
-import { freePort } from '../../scripts/lib/ports';
-import { migrateAuth } from '../../services/auth/src/cli/migrate';
-import { migrateHotel } from '../../services/hotel/src/cli/migrate';
+import { migrateAuth } from '@myhotel/auth';
+import { migrateHotel } from '@myhotel/hotel';
+import { freePort } from '../../tooling/free-port';
+import { stopNodeProcess } from '../../tooling/node-process';
 import { newSigningKeyPem, testAudience, testIssuer } from './auth';
-import { spawnService, stopService, type ServiceProcess, type SpawnOptions } from './processes';
+import { spawnService, type ServiceProcess, type SpawnOptions } from './processes';
 
 export interface StackOptions {
   /** The auth and hotel login roles' URLs of one bootstrapped, empty database. */
@@ -59,7 +60,7 @@ export async function startStack({
     authEnv,
     hotelEnv,
     stop: async () => {
-      await Promise.all([stopService(auth), stopService(hotel)]);
+      await Promise.all([stopNodeProcess(auth), stopNodeProcess(hotel)]);
     },
   };
 }
