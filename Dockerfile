@@ -11,9 +11,10 @@
 #   node bin/migrate.js       applies the service's migrations (advisory lock), exits 0
 #   node bin/create-admin.js  auth only
 #
-# Node.js 20 on Debian bookworm slim, pinned to an exact release. To pin by digest as well:
-#   --build-arg NODE_IMAGE=node:20.20.2-bookworm-slim@sha256:<digest>
-ARG NODE_IMAGE=node:20.20.2-bookworm-slim
+# Node.js 24 LTS on Debian bookworm slim, pinned to the exact release of .nvmrc (a test keeps
+# the two equal). To pin by digest as well:
+#   --build-arg NODE_IMAGE=node:24.22.3-bookworm-slim@sha256:<digest>
+ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 # The image of the build stages only; the runtime stage is always NODE_IMAGE. The local cluster
 # test (scripts/cluster) passes a NODE_IMAGE assembled without a registry and, here, a copy of it
 # that trusts the build machine's TLS-inspecting proxy, which never reaches the shipped image.

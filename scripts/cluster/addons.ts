@@ -32,7 +32,7 @@ export interface AddonFiles {
 }
 
 export const INGRESS_NAMESPACE = 'traefik';
-export const INGRESS_CLASS = 'traefik';
+const INGRESS_CLASS = 'traefik';
 export const GATEWAY = { name: 'myhotel', namespace: INGRESS_NAMESPACE, listener: 'http' } as const;
 /** Traefik's entry point for both the Ingress and the Gateway. */
 const HTTP_PORT = 8000;

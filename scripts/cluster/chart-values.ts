@@ -17,7 +17,7 @@ const splitRef = (ref: string) => {
   return { repository: ref.slice(0, i), tag: ref.slice(i + 1) };
 };
 
-export function localChartValues(tag: string): Record<string, unknown> {
+function localChartValues(tag: string): Record<string, unknown> {
   return {
     image: { registry: SERVICE_REGISTRY, tag, pullPolicy: 'Never' },
     postgresql: { image: { ...splitRef(postgresImage()), pullPolicy: 'Never' } },

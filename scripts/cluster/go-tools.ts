@@ -132,7 +132,7 @@ func (s staleChallenge) WriteHeader(code int) {
 const LEGO_KEPT_DNS_PROVIDERS = ['exec', 'httpreq', 'manual'];
 
 /** lego's generated provider factory, reduced to the kept providers. */
-export function filterLegoProviders(source: string, legoModule: string, keep: readonly string[]): string {
+function filterLegoProviders(source: string, legoModule: string, keep: readonly string[]): string {
   const kept = new Set(keep);
   const escaped = legoModule.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   return source

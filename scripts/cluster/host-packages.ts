@@ -6,7 +6,7 @@
  */
 import { exec } from '../lib/exec';
 
-export const HOST_PACKAGES = [
+const HOST_PACKAGES = [
   'containerd',
   'runc',
   'containernetworking-plugins',

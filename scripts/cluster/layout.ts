@@ -34,7 +34,7 @@ export const CGROUP_NAME = 'myhotel-cluster';
 
 const root = cacheDir('cluster');
 /** Everything `down` wipes: etcd data, certificates, containerd and kubelet state, volumes, logs. */
-export const stateDir = path.join(root, 'state');
+const stateDir = path.join(root, 'state');
 export const paths = {
   root,
   state: stateDir,

@@ -10,7 +10,7 @@ import { NETNS, NODE_IP, NODE_PEER_IP, NODE_SUBNET_BITS, SERVICE_CIDR, VETH } fr
 
 const ip = (args: string[], log?: string) => exec('ip', args, { log });
 /** Runs a command inside the cluster's network namespace (only the network: the mount namespace stays). */
-export const inNetns = (command: string, args: string[], log?: string) =>
+const inNetns = (command: string, args: string[], log?: string) =>
   exec('nsenter', [`--net=/run/netns/${NETNS}`, '--', command, ...args], { log });
 
 export const netnsExists = (): boolean => existsSync(`/run/netns/${NETNS}`);

@@ -40,7 +40,7 @@ export const CLIENTS = {
   'kube-proxy': { cn: 'system:kube-proxy' },
   'kube-router': { cn: 'myhotel:kube-router' },
 } as const;
-export type Client = keyof typeof CLIENTS;
+type Client = keyof typeof CLIENTS;
 
 const KEY_ARGS = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
 

@@ -18,8 +18,8 @@ const trackingHierarchy = cgroupV2 ? CGROUP_ROOT : path.join(CGROUP_ROOT, 'pids'
 const trackingRoot = path.join(trackingHierarchy, CGROUP_NAME);
 const daemonCgroup = path.join(trackingRoot, 'daemons');
 
-export const pidFile = (name: string): string => path.join(paths.run, `${name}.pid`);
-export const logFile = (name: string): string => path.join(paths.logs, `${name}.log`);
+const pidFile = (name: string): string => path.join(paths.run, `${name}.pid`);
+const logFile = (name: string): string => path.join(paths.logs, `${name}.log`);
 
 export interface DaemonSpec {
   name: string;

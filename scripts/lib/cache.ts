@@ -6,7 +6,7 @@ import path from 'node:path';
  * fresh clone on the same machine: ${MYHOTEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/myhotel}, the
  * same root scripts/use-node.sh keeps the pinned Node.js in.
  */
-export function cacheRoot(): string {
+function cacheRoot(): string {
   if (process.env.MYHOTEL_CACHE) return process.env.MYHOTEL_CACHE;
   const xdg = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
   return path.join(xdg, 'myhotel');

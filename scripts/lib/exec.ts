@@ -24,7 +24,7 @@ export interface ExecResult {
   stderr: string;
 }
 
-export const commandLine = (cmd: string, args: readonly string[]): string =>
+const commandLine = (cmd: string, args: readonly string[]): string =>
   [cmd, ...args].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
 
 export function exec(cmd: string, args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {

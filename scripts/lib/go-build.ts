@@ -14,7 +14,7 @@ import { exec } from './exec';
 
 export type GoRunner = (args: string[], cwd: string, env?: NodeJS.ProcessEnv) => Promise<string>;
 
-export interface GoBuildContext {
+interface GoBuildContext {
   /** The folder the binaries go to. */
   out: string;
   /** A fresh, empty work folder (deleted afterwards). */
@@ -38,7 +38,7 @@ const recipeHash = (recipe: unknown) =>
   createHash('sha256').update(JSON.stringify(recipe)).digest('hex').slice(0, 12);
 
 /** The cache folder of a build (whether or not it was built). */
-export function goBuildDir(build: GoBuild): string {
+function goBuildDir(build: GoBuild): string {
   return cacheDir('go-bin', `${build.name}-${recipeHash(build.recipe)}`);
 }
 
@@ -49,7 +49,7 @@ export function findGoBuild(build: GoBuild): string | undefined {
 }
 
 /** Static binaries, no VCS stamping, the toolchain a module asks for fetched when needed. */
-export function goEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+function goEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return {
     ...process.env,
     CGO_ENABLED: '0',

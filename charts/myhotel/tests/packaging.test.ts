@@ -4,6 +4,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { isSupportedNodeMajor, pinnedNodeVersion } from '../../../tooling/node-releases';
 import { repoRoot } from './helpers';
 
 interface Instruction {
@@ -69,15 +70,16 @@ describe('Dockerfile', () => {
     expect(text).toMatch(/^ARG SERVICE=(auth|hotel)$/m);
   });
 
-  test('every external base image is Node 20 slim pinned to an exact version (or a digest)', () => {
+  test('every external base image is the pinned Node.js (.nvmrc), a supported line, slim, exact version', () => {
     const stageNames = new Set(docker.stages.map((s) => s.name));
+    const pinned = pinnedNodeVersion(repoRoot);
     for (const s of docker.stages) {
       if (stageNames.has(s.from)) continue;
       const image = resolveImage(s.from);
-      expect(image).toMatch(
-        /^node:20\.\d+\.\d+-(bookworm|bullseye|trixie)-slim(@sha256:[a-f0-9]{64})?$|^gcr\.io\/distroless\/nodejs20-debian\d+(:[\w.-]+)?@sha256:[a-f0-9]{64}$/,
-      );
-      expect(image).not.toMatch(/:latest/);
+      const m = /^node:((\d+)\.\d+\.\d+)-(bookworm|trixie)-slim(@sha256:[a-f0-9]{64})?$/.exec(image);
+      expect(m).not.toBeNull();
+      expect(m![1]).toBe(pinned);
+      expect(isSupportedNodeMajor(Number(m![2]))).toBe(true);
     }
   });
 

@@ -19,7 +19,7 @@ const DEBIAN_MIRROR = 'http://deb.debian.org/debian';
 /** The CA bundle the build stages trust (this machine's), if any. */
 const HOST_CA_BUNDLE = process.env.NODE_EXTRA_CA_CERTS || '/etc/ssl/certs/ca-certificates.crt';
 
-export const nodeVersion = (): string =>
+const nodeVersion = (): string =>
   readFileSync(path.join(repoRoot, '.nvmrc'), 'utf8').trim().replace(/^v/, '');
 
 export const debianImage = `${LOCAL_REGISTRY}/debian:${DEBIAN_SUITE}-minbase`;

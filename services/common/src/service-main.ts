@@ -82,14 +82,14 @@ export async function migrateService(
 }
 
 /**
- * How long a service image's `migrate` entry point (the Kubernetes init container) waits for its
+ * How long a service image's migrate command (the Kubernetes init container) waits for its
  * database: on a fresh install PostgreSQL starts alongside and refuses connections until its
  * first initialisation is over (about 30 s), which used to cost a crash and a restart back-off.
  */
 export const MIGRATION_DATABASE_WAIT_MS = 180_000;
 
-/** The `migrate` entry point of a service: waits for the database, migrates, logs what it applied. */
-export function runMigrationMain(
+/** The migrate command of a service: waits for the database, migrates, logs what it applied. */
+export function runMigrationCommand(
   service: string,
   migrate: (options: MigrateOptions) => Promise<string[]>,
 ): void {

@@ -1,6 +1,6 @@
 import { connect, createServer } from 'node:net';
 import { ConfigError } from '@myhotel/common';
-import { freePort } from '../../../scripts/lib/ports';
+import { freePort } from '../../../tooling/free-port';
 import { migrateHotel } from '../src/cli/migrate';
 import { demoRooms, seedDemo } from '../src/cli/seed-demo';
 import { loadHotelConfig } from '../src/config';

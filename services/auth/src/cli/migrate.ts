@@ -1,4 +1,4 @@
-import { type MigrateOptions, migrateService, runMigrationMain } from '@myhotel/common';
+import { type MigrateOptions, migrateService, runMigrationCommand } from '@myhotel/common';
 import { loadAuthConfig } from '../config';
 import { createAuthDataSource } from '../data/data-source';
 
@@ -10,4 +10,4 @@ export function migrateAuth(
   return migrateService(createAuthDataSource(loadAuthConfig(env).db), 'myhotel:auth:migrations', options);
 }
 
-if (require.main === module) runMigrationMain('auth', (options) => migrateAuth(process.env, options));
+if (require.main === module) runMigrationCommand('auth', (options) => migrateAuth(process.env, options));

@@ -1,4 +1,4 @@
-import { type MigrateOptions, migrateService, runMigrationMain } from '@myhotel/common';
+import { type MigrateOptions, migrateService, runMigrationCommand } from '@myhotel/common';
 import { loadHotelConfig } from '../config';
 import { createHotelDataSource } from '../data/data-source';
 
@@ -10,4 +10,4 @@ export function migrateHotel(
   return migrateService(createHotelDataSource(loadHotelConfig(env).db), 'myhotel:hotel:migrations', options);
 }
 
-if (require.main === module) runMigrationMain('hotel', (options) => migrateHotel(process.env, options));
+if (require.main === module) runMigrationCommand('hotel', (options) => migrateHotel(process.env, options));
