@@ -33,13 +33,13 @@ export class ${UPGRADE_MIGRATION} implements MigrationInterface {
 `;
 
 /** Adds the migration to hotel's list in data-source.ts (fails loudly if that file changed shape). */
-export function registerMigration(dataSource: string): string {
-  const list = /export const hotelMigrations = \[/;
+function registerMigration(dataSource: string): string {
+  const list = /((?:export )?const hotelMigrations = \[)([^\]]*)\]/;
   if (!list.test(dataSource))
-    throw new Error('services/hotel/src/data/data-source.ts: no `hotelMigrations = [` to extend');
+    throw new Error('services/hotel/src/data/data-source.ts: no `const hotelMigrations = [...]` to extend');
   return `import { ${UPGRADE_MIGRATION} } from '../../migrations/${UPGRADE_MIGRATION}';\n${dataSource.replace(
-    /export const hotelMigrations = \[([^\]]*)\]/,
-    (_, items: string) => `export const hotelMigrations = [${items.trim()}, ${UPGRADE_MIGRATION}]`,
+    list,
+    (_, declaration: string, items: string) => `${declaration}${items.trim()}, ${UPGRADE_MIGRATION}]`,
   )}`;
 }
 
