@@ -14,6 +14,7 @@ import {
   DEV_TAG,
   endpoints,
   leftovers,
+  ownerOtherThanMe,
   start,
   status,
   unsupportedHost,
@@ -55,6 +56,10 @@ async function main(): Promise<void> {
   const command = process.argv[2];
   const unsupported = unsupportedHost();
   if (unsupported && command !== undefined) throw new Error(unsupported);
+  const owner = ownerOtherThanMe();
+  if (owner && (command === 'up' || command === 'down')) {
+    throw new Error(`the cluster test (pid ${owner}) is using this cluster and will take it down itself`);
+  }
   switch (command) {
     case 'up':
       return up();

@@ -5,12 +5,14 @@
  * the cgroups and the state, and puts back what it changed on the host (host-state.ts).
  */
 import { existsSync, promises as fs, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { buildGo, type GoBuild } from '../lib/go-build';
 import { CACHED, type StepRunner } from '../lib/steps';
 import { exec } from '../lib/exec';
 import { kubernetesBinariesIn, kubernetesBuild, repoRoot } from '../tools';
 import { KUBERNETES_VERSION } from '../lib/versions';
+import { freePort } from '../../tooling/free-port';
 import { ADDON_DEPLOYMENTS, addonManifests, kubeRouterRbac } from './addons';
 import * as components from './components';
 import {
@@ -32,9 +34,19 @@ import {
 } from './images';
 import { buildServiceImages, SERVICES, serviceImage } from './images/services';
 import { apply, getJson, kubectl, waitFor, waitForDeployments } from './kube';
-import { API_PORT_IN_NETNS, hostPorts, INGRESS_SERVICE_IP, NETNS, NODE_IP, NODE_NAME, paths } from './layout';
+import {
+  API_PORT_IN_NETNS,
+  type HostPorts,
+  hostPorts,
+  INGRESS_SERVICE_IP,
+  NETNS,
+  NODE_IP,
+  NODE_NAME,
+  paths,
+  preferredHostPorts,
+} from './layout';
 import { assertNoRouteOut, createNetwork, deleteNetwork, netnsExists } from './network';
-import { restoreHostState, saveHostState } from './host-state';
+import { hostLeftovers, restoreHostState, saveHostState } from './host-state';
 import { createPki } from './pki';
 import {
   createCgroupRoot,
@@ -142,7 +154,24 @@ export function clusterState(): 'up' | 'partial' | undefined {
 
 const bridgeSocket = (name: string) => path.join(paths.run, `${name}.sock`);
 
-function bridges(): { netns: DaemonSpec; host: DaemonSpec } {
+const portIsFree = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+
+/** The preferred host ports, or free ones for those another program (or cluster) holds. */
+async function claimHostPorts(): Promise<HostPorts> {
+  const ports = { ...preferredHostPorts };
+  for (const key of Object.keys(ports) as Array<keyof HostPorts>) {
+    if (!(await portIsFree(ports[key]))) ports[key] = await freePort();
+  }
+  await fs.writeFile(paths.hostPorts, JSON.stringify(ports));
+  return ports;
+}
+
+function bridges(ports: HostPorts): { netns: DaemonSpec; host: DaemonSpec } {
   const script = path.join(__dirname, 'bridge.ts');
   const api = `unix:${bridgeSocket('api')}`;
   const http = `unix:${bridgeSocket('http')}`;
@@ -155,7 +184,7 @@ function bridges(): { netns: DaemonSpec; host: DaemonSpec } {
     host: {
       name: BRIDGES.host,
       command: process.execPath,
-      args: [script, `tcp:127.0.0.1:${hostPorts.api}`, api, `tcp:127.0.0.1:${hostPorts.http}`, http],
+      args: [script, `tcp:127.0.0.1:${ports.api}`, api, `tcp:127.0.0.1:${ports.http}`, http],
       hostNetwork: true,
     },
   };
@@ -172,16 +201,17 @@ export async function start(steps: StepRunner, built: Built, images: ImagesToImp
   await steps.run('control plane (etcd, kube-apiserver, controller-manager, scheduler)', async ({ log }) => {
     for (const dir of [paths.run, paths.logs, paths.etcd, paths.volumes])
       await fs.mkdir(dir, { recursive: true });
-    await createPki(log);
+    const ports = await claimHostPorts();
+    await createPki(log, ports);
     await startDaemon(components.etcd(bins));
     await startDaemon(components.kubeApiserver(bins));
-    const bridge = bridges();
+    const bridge = bridges(ports);
     await startDaemon(bridge.netns);
     await startDaemon(bridge.host);
     await waitFor('kube-apiserver /readyz', apiReady, 120_000);
     await startDaemon(components.kubeControllerManager(bins));
     await startDaemon(components.kubeScheduler(bins));
-    return `API server on 127.0.0.1:${hostPorts.api}`;
+    return `API server on 127.0.0.1:${ports.api}`;
   });
   await steps.run('containerd and image import', async ({ log }) => {
     await startDaemon(await components.containerd(pauseImage));
@@ -216,8 +246,31 @@ export async function start(steps: StepRunner, built: Built, images: ImagesToImp
     await kubectl(['wait', '--for=condition=Established', 'crd', '--all', '--timeout=60s'], { log });
     await apply(objects, log);
     await waitForDeployments(ADDON_DEPLOYMENTS, 180_000, log);
-    return `ingress on 127.0.0.1:${hostPorts.http}`;
+    return `ingress on 127.0.0.1:${hostPorts().http}`;
   });
+}
+
+/**
+ * The PID of a live cluster test that owns this cluster (it takes the cluster down when done),
+ * other than this process; `up`, `down` and another test leave such a cluster alone.
+ */
+export function ownerOtherThanMe(): number | undefined {
+  if (!existsSync(paths.owner)) return undefined;
+  const pid = Number(readFileSync(paths.owner, 'utf8'));
+  if (!pid || pid === process.pid) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Marks this process as the cluster's owner until release() (the cluster test). */
+export async function own(): Promise<{ release: () => Promise<void> }> {
+  await fs.mkdir(paths.root, { recursive: true });
+  await fs.writeFile(paths.owner, String(process.pid));
+  return { release: () => fs.rm(paths.owner, { force: true }) };
 }
 
 /** Everything mounted below the cluster's state folder, deepest first. */
@@ -263,6 +316,7 @@ export async function leftovers(): Promise<string[]> {
   for (const m of mountsBelow(paths.root)) found.push(`mount ${m}`);
   for (const cg of await leftoverCgroups()) found.push(`cgroup ${cg}`);
   if (existsSync(paths.state)) found.push(`state folder ${paths.state}`);
+  found.push(...(await hostLeftovers()));
   return found;
 }
 
@@ -276,7 +330,7 @@ export async function status(): Promise<string> {
       timeoutMs: 10_000,
     });
     lines.push('', r.stdout.trim() || r.stderr.trim());
-    lines.push('', `KUBECONFIG=${paths.kubeconfig}`, `ingress: http://127.0.0.1:${hostPorts.http}`);
+    lines.push('', `KUBECONFIG=${paths.kubeconfig}`, `ingress: http://127.0.0.1:${hostPorts().http}`);
   }
   return lines.join('\n');
 }
@@ -284,7 +338,7 @@ export async function status(): Promise<string> {
 /** The host-side ingress URL and kubeconfig. */
 export const endpoints = () => ({
   kubeconfig: paths.kubeconfig,
-  ingressUrl: `http://127.0.0.1:${hostPorts.http}`,
+  ingressUrl: `http://127.0.0.1:${hostPorts().http}`,
 });
 
 export { unsupportedHost };

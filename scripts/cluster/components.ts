@@ -11,6 +11,7 @@ import {
   API_PORT_IN_NETNS,
   CGROUP_NAME,
   CLUSTER_DOMAIN,
+  CNI_NETWORK,
   componentKubeconfig,
   DNS_SERVICE_IP,
   NODE_IP,
@@ -136,7 +137,7 @@ export async function writeCniConfig(podCidr: string): Promise<void> {
   await fs.mkdir(paths.cniConf, { recursive: true });
   const conflist = {
     cniVersion: '1.0.0',
-    name: 'myhotel',
+    name: CNI_NETWORK,
     plugins: [
       {
         type: 'bridge',

@@ -11,7 +11,7 @@ import {
   API_PORT_IN_NETNS,
   CLUSTER_DOMAIN,
   componentKubeconfig,
-  hostPorts,
+  type HostPorts,
   KUBERNETES_SERVICE_IP,
   NODE_IP,
   NODE_NAME,
@@ -87,7 +87,7 @@ async function issue(
 const subjectOf = (c: { cn: string; o?: string }) => `${c.o ? `/O=${c.o}` : ''}/CN=${c.cn}`;
 
 /** The CA, every certificate, the service-account key pair and every kubeconfig. */
-export async function createPki(log: string): Promise<void> {
+export async function createPki(log: string, ports: HostPorts): Promise<void> {
   await fs.mkdir(paths.pki, { recursive: true, mode: 0o700 });
   await fs.mkdir(paths.config, { recursive: true });
   await exec(
@@ -160,7 +160,7 @@ export async function createPki(log: string): Promise<void> {
   for (const client of Object.keys(CLIENTS) as Client[]) {
     await writeKubeconfig(componentKubeconfig(client), `https://${NODE_IP}:${API_PORT_IN_NETNS}`, client);
   }
-  await writeKubeconfig(paths.kubeconfig, `https://127.0.0.1:${hostPorts.api}`, 'admin');
+  await writeKubeconfig(paths.kubeconfig, `https://127.0.0.1:${ports.api}`, 'admin');
 }
 
 async function writeKubeconfig(file: string, server: string, client: Client): Promise<void> {

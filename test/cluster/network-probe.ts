@@ -1,7 +1,10 @@
 /**
  * Is a flow allowed by the NetworkPolicies actually enforced in the cluster? A short-lived pod
  * (restricted security context, the shell-tools image) in a given namespace, with given labels,
- * tries to open TCP connections and reports which succeeded.
+ * tries to open TCP connections and reports which succeeded. A new pod becomes a peer only once
+ * the policy engine has programmed its address (seconds), so the pod retries until what it sees
+ * is what the caller expects (at most 30 s), waits 5 s more and reports a last round: a flow
+ * that opens late is still caught.
  */
 import { shellToolsImage } from '../../scripts/cluster/images/base';
 import { getJson, kubectl, waitFor } from '../../scripts/cluster/kube';
@@ -10,6 +13,8 @@ export interface Flow {
   name: string;
   host: string;
   port: number;
+  /** Whether the policies should let it through. */
+  open: boolean;
 }
 
 export async function probeFlows(
@@ -20,12 +25,16 @@ export async function probeFlows(
 ): Promise<Record<string, boolean>> {
   const name = `netprobe-${Date.now().toString(36)}`;
   // bash's /dev/tcp: connected = open; refused or no answer within 3 s = closed
-  const script = flows
-    .map(
-      (f) =>
-        `if timeout 3 bash -c 'exec 3<>/dev/tcp/${f.host}/${f.port}' 2>/dev/null; then echo "${f.name}=open"; else echo "${f.name}=closed"; fi`,
-    )
-    .join('\n');
+  const test = (f: Flow) =>
+    `if timeout 3 bash -c 'exec 3<>/dev/tcp/${f.host}/${f.port}' 2>/dev/null; then r="$r ${f.name}=open"; else r="$r ${f.name}=closed"; fi`;
+  const expected = flows.map((f) => `${f.name}=${f.open ? 'open' : 'closed'}`).join(' ');
+  const round = `r=''; ${flows.map(test).join('; ')}`;
+  const script = [
+    `end=$((SECONDS + 30)); while [ $SECONDS -lt $end ]; do ${round}; [ "$r" = " ${expected}" ] && break; sleep 1; done`,
+    'sleep 5',
+    round,
+    'echo "$r" | tr " " "\\n"',
+  ].join('\n');
   const pod = {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -62,7 +71,7 @@ export async function probeFlows(
         const p = await getJson<{ status: { phase: string } }>(['-n', namespace, 'pod', name]);
         return ['Succeeded', 'Failed'].includes(p.status.phase) ? true : undefined;
       },
-      60_000,
+      120_000,
     );
     const out = (await kubectl(['-n', namespace, 'logs', name])).stdout;
     return Object.fromEntries(flows.map((f) => [f.name, new RegExp(`^${f.name}=open$`, 'm').test(out)]));

@@ -11,7 +11,7 @@ import { chartValuesFile } from '../../scripts/cluster/chart-values';
 import { formatDuration, type StepRunner } from '../../scripts/lib/steps';
 import type { Api } from './api';
 import { probeFlows } from './network-probe';
-import { isFailure, type LoadReport, PacedLoad, summarize } from './paced-load';
+import { isFailure, type LoadReport, type Outcome, PacedLoad, summarize } from './paced-load';
 import { chartDir, EXPECTED_PODS, main, Release } from './release';
 import { ADMIN_EMAIL, type Actors, loadGuests, missingBookings, setUpHotel, tryIt } from './try-it';
 import { UPGRADE_MIGRATION, UPGRADE_TABLE, UPGRADE_TAG } from './upgrade-image';
@@ -57,19 +57,30 @@ async function underLoad(
   return report;
 }
 
-/** Waits until the ingress (or a Gateway, by host name) routes /api/rooms to the release. */
-const servesRooms = (api: Api, what: string, host?: string) =>
+/**
+ * Waits until the ingress (or a Gateway, by host name) routes to both services: the controller
+ * adds each service's routes once it has seen that service's ready endpoints.
+ */
+const servesBoth = (api: Api, what: string, host?: string) =>
   waitFor(
     what,
-    async () => ((await api.get('/api/rooms', { host })).status === 200 ? true : undefined),
+    async () => {
+      const [auth, hotel] = await Promise.all([
+        api.get('/.well-known/jwks.json', { host }),
+        api.get('/api/rooms', { host }),
+      ]);
+      return auth.status === 200 && hotel.status === 200 ? true : undefined;
+    },
     60_000,
     500,
   );
 
-const describeFailures = (report: LoadReport) =>
-  report.outcomes
+/** The failed outcomes: counts by status, then the first few with when and who answered. */
+const describeFailures = (outcomes: Outcome[]) =>
+  `${summarize(outcomes.filter(isFailure))}: ` +
+  outcomes
     .filter(isFailure)
-    .slice(0, 10)
+    .slice(0, 5)
     .map(
       (o) => `${o.kind} ${o.status || o.error} at ${formatDuration(o.at)}${o.detail ? ` (${o.detail})` : ''}`,
     )
@@ -88,26 +99,39 @@ export async function phases(steps: StepRunner, ctx: Context): Promise<void> {
       .flatMap((p) => p.status.initContainerStatuses ?? [])
       .reduce((n, s) => n + s.restartCount, 0);
     assert.equal(migrateRestarts, 0, 'the migrate init containers never crashed waiting for PostgreSQL');
+    await servesBoth(ctx.api, 'the ingress routing to auth and hotel');
     const fact = `all ${running.length} pods Ready ${formatDuration(Date.now() - t0)} after helm install, under Pod Security restricted; migrate init containers: 0 restarts`;
     ctx.facts.push(fact);
     return fact;
   });
 
   await steps.run('NetworkPolicies enforced (kube-router)', async ({ log }) => {
-    const flows = [
-      { name: 'auth', host: svc('auth'), port: 80 },
-      { name: 'hotel', host: svc('hotel'), port: 80 },
-      { name: 'postgresql', host: svc('postgresql'), port: 5432 },
-    ];
-    const stranger = await probeFlows(main.namespace, { app: 'stranger' }, flows, log);
-    assert.deepEqual(
-      stranger,
+    const targets = {
+      auth: [svc('auth'), 80],
+      hotel: [svc('hotel'), 80],
+      postgresql: [svc('postgresql'), 5432],
+    } as const;
+    /** Probes auth, hotel and PostgreSQL from a pod labelled app=stranger in `namespace`. */
+    const expectFlows = async (
+      namespace: string,
+      open: Record<keyof typeof targets, boolean>,
+      what: string,
+    ) => {
+      const flows = Object.entries(targets).map(([name, [host, port]]) => ({
+        name,
+        host,
+        port,
+        open: open[name as keyof typeof targets],
+      }));
+      assert.deepEqual(await probeFlows(namespace, { app: 'stranger' }, flows, log), open, what);
+    };
+    await expectFlows(
+      main.namespace,
       { auth: false, hotel: false, postgresql: false },
       'a stranger pod of the release namespace reaches nothing',
     );
-    const elsewhere = await probeFlows('default', { app: 'stranger' }, flows, log);
-    assert.deepEqual(
-      elsewhere,
+    await expectFlows(
+      'default',
       { auth: true, hotel: true, postgresql: false },
       'default: other namespaces reach http only',
     );
@@ -116,13 +140,12 @@ export async function phases(steps: StepRunner, ctx: Context): Promise<void> {
       '--set-json',
       `networkPolicy.ingressController.namespaceSelector={"matchLabels":{"kubernetes.io/metadata.name":"${INGRESS_NAMESPACE}"}}`,
     ]);
-    const narrowed = await probeFlows('default', { app: 'stranger' }, flows, log);
-    assert.deepEqual(
-      narrowed,
+    await expectFlows(
+      'default',
       { auth: false, hotel: false, postgresql: false },
       'narrowed: only the ingress controller',
     );
-    await servesRooms(ctx.api, 'the ingress through the narrowed policies');
+    await servesBoth(ctx.api, 'the ingress through the narrowed policies');
     const fact =
       'NetworkPolicies enforced: release-namespace stranger → auth/hotel/postgres refused; other namespace → postgres refused; narrowed to namespace traefik → only the ingress reaches auth/hotel';
     ctx.facts.push(fact);
@@ -159,7 +182,11 @@ export async function phases(steps: StepRunner, ctx: Context): Promise<void> {
         main.upgrade(log, ['--set', `image.tag=${UPGRADE_TAG}`]),
       );
       const failures = report.outcomes.filter(isFailure);
-      assert.equal(failures.length, 0, `failed requests during the upgrade: ${describeFailures(report)}`);
+      assert.equal(
+        failures.length,
+        0,
+        `failed requests during the upgrade: ${describeFailures(report.outcomes)}`,
+      );
       await expectPods();
       const hotels = await main.pods('hotel');
       assert.ok(
@@ -196,7 +223,11 @@ export async function phases(steps: StepRunner, ctx: Context): Promise<void> {
   await steps.run(`helm rollback to revision ${beforeUpgrade} under load`, async ({ log }) => {
     const report = await underLoad(ctx, 'rollback', () => main.rollback(beforeUpgrade, log));
     const failures = report.outcomes.filter(isFailure);
-    assert.equal(failures.length, 0, `failed requests during the rollback: ${describeFailures(report)}`);
+    assert.equal(
+      failures.length,
+      0,
+      `failed requests during the rollback: ${describeFailures(report.outcomes)}`,
+    );
     await expectPods();
     for (const service of SERVICES) {
       const images = (await main.pods(service)).map((p) => p.spec.containers[0]!.image);
@@ -206,7 +237,7 @@ export async function phases(steps: StepRunner, ctx: Context): Promise<void> {
         `${service} runs the previous image again`,
       );
     }
-    await servesRooms(ctx.api, 'the rolled-back release');
+    await servesBoth(ctx.api, 'the rolled-back release');
     const fact = `rollback to revision ${beforeUpgrade}: the previous images serve again (the additive migration stays); ${report.outcomes.length} requests, 0 failed`;
     ctx.facts.push(fact);
     return fact;
@@ -254,17 +285,17 @@ export async function phases(steps: StepRunner, ctx: Context): Promise<void> {
     assert.equal(
       hotelWindow.length,
       0,
-      `failed requests after the hotel pod was killed: ${summarize(hotelWindow)}`,
+      `failed requests after the hotel pod was killed: ${describeFailures(hotelWindow)}`,
     );
     const outage = inWindow(marks.postgresKilled, marks.recovered + 5000).filter(isFailure);
     const not503 = outage.filter((o) => o.status !== 503);
     assert.equal(
       not503.length,
       0,
-      `failures other than 503 while PostgreSQL restarted: ${summarize(not503)}`,
+      `failures other than 503 while PostgreSQL restarted: ${describeFailures(not503)}`,
     );
     const after = inWindow(marks.recovered + 5000, Infinity).filter(isFailure);
-    assert.equal(after.length, 0, `failures after recovery: ${summarize(after)}`);
+    assert.equal(after.length, 0, `failures after recovery: ${describeFailures(after)}`);
     const missing = await missingBookings(ctx.api, ctx.actors.staff, ctx.acknowledged);
     assert.deepEqual(missing, [], 'every acknowledged booking is still there');
     await main.helmTest(log);
@@ -302,11 +333,11 @@ export async function phases(steps: StepRunner, ctx: Context): Promise<void> {
       },
       60_000,
     );
-    await servesRooms(ctx.api, 'requests routed by the HTTPRoute', host);
+    await servesBoth(ctx.api, 'requests routed by the HTTPRoute', host);
     await ctx.api.get('/.well-known/jwks.json', { host, expect: 200 });
     await ctx.api.get('/api/rooms', { expect: 404 }); // no Ingress any more: only the Gateway route serves
     await main.upgrade(log, ['--set', 'ingress.enabled=true', '--set', 'httpRoute.enabled=false']);
-    await servesRooms(ctx.api, 'the Ingress serving again');
+    await servesBoth(ctx.api, 'the Ingress serving again');
     const fact = `Gateway API: the chart's HTTPRoute (ingress disabled) accepted by Traefik's Gateway and serving ${host}`;
     ctx.facts.push(fact);
     return fact;
@@ -351,7 +382,7 @@ export async function phases(steps: StepRunner, ctx: Context): Promise<void> {
       adminPassword,
       'the admin password was kept',
     );
-    await servesRooms(ctx.api, 'the reinstalled release behind the ingress');
+    await servesBoth(ctx.api, 'the reinstalled release behind the ingress');
     const admin = await ctx.api.login(ADMIN_EMAIL, adminPassword);
     const missing = await missingBookings(ctx.api, admin, ctx.acknowledged);
     assert.deepEqual(missing, [], 'the reinstalled release serves every booking made before');

@@ -21,6 +21,8 @@ import {
   down,
   endpoints,
   leftovers,
+  own,
+  ownerOtherThanMe,
   start,
 } from '../../scripts/cluster/cluster';
 import { writeChartValues } from '../../scripts/cluster/chart-values';
@@ -55,6 +57,9 @@ async function main(): Promise<void> {
   if (unsupported) throw new Error(unsupported);
   const keep = process.env.MYHOTEL_CLUSTER_KEEP === '1';
   const t0 = Date.now();
+  const other = ownerOtherThanMe();
+  if (other) throw new Error(`another cluster test (pid ${other}) is using this cluster (${paths.root})`);
+  const owner = await own();
   if (clusterState()) {
     console.log('a cluster is running: taking it down for a fresh one');
     await down(`${paths.root}/down.log`);
@@ -104,6 +109,7 @@ async function main(): Promise<void> {
         });
       if (!failure) ctx.facts.push('cluster down: no process, network namespace, mount or cgroup left');
     }
+    await owner.release();
   }
   console.log(`\n${steps.summary()}\n`);
   for (const fact of ctx.facts) console.log(`  ✓ ${fact}`);
