@@ -26,6 +26,10 @@ export interface Outcome {
   error?: string;
   /** Start of the body of an unexpected answer: who answered (a service's problem+json or a proxy). */
   detail?: string;
+  /** The service's request id of an unexpected answer (to find it in the pod logs). */
+  requestId?: string;
+  /** How long the answer took. */
+  ms?: number;
 }
 
 export interface LoadReport {
@@ -146,14 +150,23 @@ export class PacedLoad {
         signal: AbortSignal.timeout(10_000),
       });
       const text = await res.text();
-      const outcome: Outcome = { at, kind, status: res.status };
-      if (isFailure(outcome)) outcome.detail = text.slice(0, 160);
+      const outcome: Outcome = { at, kind, status: res.status, ms: Date.now() - this.startedAt - at };
+      if (isFailure(outcome)) {
+        outcome.detail = text.slice(0, 160);
+        outcome.requestId = /"request_id":"([^"]+)"/.exec(text)?.[1];
+      }
       this.outcomes.push(outcome);
       if (kind === 'booking' && res.status === 201)
         this.acknowledged.push((JSON.parse(text) as { id: string }).id);
     } catch (err) {
       const e = err as Error & { cause?: { code?: string } };
-      this.outcomes.push({ at, kind, status: 0, error: e.cause?.code ?? e.name });
+      this.outcomes.push({
+        at,
+        kind,
+        status: 0,
+        error: e.cause?.code ?? e.name,
+        ms: Date.now() - this.startedAt - at,
+      });
     }
   }
 }

@@ -11,6 +11,7 @@ import { chartValuesFile } from '../../scripts/cluster/chart-values';
 import { formatDuration, type StepRunner } from '../../scripts/lib/steps';
 import type { Api } from './api';
 import { probeFlows } from './network-probe';
+import type { PodLogs } from './pod-logs';
 import { isFailure, type LoadReport, type Outcome, PacedLoad, summarize } from './paced-load';
 import { chartDir, EXPECTED_PODS, main, Release } from './release';
 import { ADMIN_EMAIL, type Actors, loadGuests, missingBookings, setUpHotel, tryIt } from './try-it';
@@ -22,6 +23,8 @@ const svc = (name: string) => `${main.fullname}-${name}.${main.namespace}.svc.cl
 
 export interface Context {
   api: Api;
+  /** Logs of the release's pods, kept while the phases run. */
+  podLogs: PodLogs;
   actors: Actors;
   /** Every booking the API acknowledged (201) during the test. */
   acknowledged: string[];
@@ -75,16 +78,27 @@ const servesBoth = (api: Api, what: string, host?: string) =>
     500,
   );
 
-/** The failed outcomes: counts by status, then the first few with when and who answered. */
-const describeFailures = (outcomes: Outcome[]) =>
-  `${summarize(outcomes.filter(isFailure))}: ` +
-  outcomes
-    .filter(isFailure)
+/**
+ * The failed outcomes: counts by status, the first few with when, how long and who answered, and
+ * what the services logged about them.
+ */
+function describeFailures(ctx: Context, outcomes: Outcome[]): string {
+  const failed = outcomes.filter(isFailure);
+  const first = failed
     .slice(0, 5)
     .map(
-      (o) => `${o.kind} ${o.status || o.error} at ${formatDuration(o.at)}${o.detail ? ` (${o.detail})` : ''}`,
-    )
-    .join(', ');
+      (o) =>
+        `${o.kind} ${o.status || o.error} at ${formatDuration(o.at)} after ${o.ms ?? '?'} ms` +
+        `${o.detail ? ` (${o.detail})` : ''}`,
+    );
+  const ids = failed.flatMap((o) => (o.requestId ? [o.requestId] : []));
+  const logged = ids.length ? ctx.podLogs.errorsMentioning(ids).slice(0, 5) : [];
+  return [
+    `${summarize(failed)}:`,
+    ...first,
+    ...(logged.length ? ['logged by the pods:', ...logged] : []),
+  ].join('\n  ');
+}
 
 export async function phases(steps: StepRunner, ctx: Context): Promise<void> {
   const expectPods = () =>
@@ -185,7 +199,7 @@ export async function phases(steps: StepRunner, ctx: Context): Promise<void> {
       assert.equal(
         failures.length,
         0,
-        `failed requests during the upgrade: ${describeFailures(report.outcomes)}`,
+        `failed requests during the upgrade: ${describeFailures(ctx, report.outcomes)}`,
       );
       await expectPods();
       const hotels = await main.pods('hotel');
@@ -226,7 +240,7 @@ export async function phases(steps: StepRunner, ctx: Context): Promise<void> {
     assert.equal(
       failures.length,
       0,
-      `failed requests during the rollback: ${describeFailures(report.outcomes)}`,
+      `failed requests during the rollback: ${describeFailures(ctx, report.outcomes)}`,
     );
     await expectPods();
     for (const service of SERVICES) {
@@ -285,17 +299,17 @@ export async function phases(steps: StepRunner, ctx: Context): Promise<void> {
     assert.equal(
       hotelWindow.length,
       0,
-      `failed requests after the hotel pod was killed: ${describeFailures(hotelWindow)}`,
+      `failed requests after the hotel pod was killed: ${describeFailures(ctx, hotelWindow)}`,
     );
     const outage = inWindow(marks.postgresKilled, marks.recovered + 5000).filter(isFailure);
     const not503 = outage.filter((o) => o.status !== 503);
     assert.equal(
       not503.length,
       0,
-      `failures other than 503 while PostgreSQL restarted: ${describeFailures(not503)}`,
+      `failures other than 503 while PostgreSQL restarted: ${describeFailures(ctx, not503)}`,
     );
     const after = inWindow(marks.recovered + 5000, Infinity).filter(isFailure);
-    assert.equal(after.length, 0, `failures after recovery: ${describeFailures(after)}`);
+    assert.equal(after.length, 0, `failures after recovery: ${describeFailures(ctx, after)}`);
     const missing = await missingBookings(ctx.api, ctx.actors.staff, ctx.acknowledged);
     assert.deepEqual(missing, [], 'every acknowledged booking is still there');
     await main.helmTest(log);

@@ -13,6 +13,7 @@
  */
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import {
   buildImages,
   buildTools,
@@ -32,6 +33,8 @@ import { kubectl } from '../../scripts/cluster/kube';
 import { paths } from '../../scripts/cluster/layout';
 import { errorMessage, formatDuration, StepRunner } from '../../scripts/lib/steps';
 import { Api } from './api';
+import { PodLogs } from './pod-logs';
+import { main as release } from './release';
 import { type Context, phases } from './phases';
 import { buildUpgradeImages, UPGRADE_TAG } from './upgrade-image';
 
@@ -66,7 +69,9 @@ async function main(): Promise<void> {
   }
   await fs.rm(paths.logs, { recursive: true, force: true });
   const steps = new StepRunner({ logDir: paths.logs, retry: 'npm run test:cluster' });
+  const podLogs = new PodLogs(release.namespace, path.join(paths.logs, 'pods'));
   const ctx: Context = {
+    podLogs,
     api: new Api(endpoints().ingressUrl),
     actors: { admin: '', staff: '', rooms: [] },
     acknowledged: [],
@@ -82,6 +87,7 @@ async function main(): Promise<void> {
     });
     images.chart.push(...SERVICES.map((s) => serviceImage(s, UPGRADE_TAG)));
     await start(steps, built, images);
+    podLogs.start();
     await writeChartValues(DEV_TAG);
     ctx.facts.push(
       'node Ready (kubelet, containerd, kube-proxy, kube-router, CoreDNS, Traefik) in a network namespace with no route out',
@@ -94,6 +100,7 @@ async function main(): Promise<void> {
     failure = err;
     console.error(`\n${await diagnose()}`);
   } finally {
+    podLogs.stop();
     if (keep) {
       console.log('MYHOTEL_CLUSTER_KEEP=1: the cluster stays up (npm run cluster down to stop it)');
     } else {
