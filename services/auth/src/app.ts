@@ -88,6 +88,7 @@ export function createAuthApp({
     }),
     validateResponses: env.NODE_ENV !== 'production',
     trustProxy: env.TRUST_PROXY,
+    corsAllowedOrigins: env.CORS_ALLOWED_ORIGINS,
   });
   return { app, users };
 }

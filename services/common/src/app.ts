@@ -3,6 +3,7 @@ import * as OpenApiValidator from 'express-openapi-validator';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { authenticate, bearerSecurityHandler, type TokenVerifier } from './auth';
+import { corsPolicy } from './cors';
 import type { Lifecycle } from './lifecycle';
 import { rejectNulCharacters } from './reject-nul-characters';
 import { verifyJsonBody } from './json-body';
@@ -24,11 +25,14 @@ export interface ServiceAppOptions {
   /** Validate responses against the spec (tests); requests are always validated. */
   validateResponses: boolean;
   trustProxy: number;
+  /** Browser origins allowed cross-origin access (CORS); empty: none. */
+  corsAllowedOrigins: readonly string[];
 }
 
 /**
- * The shared Express pipeline: request id + log → metrics → security headers → probes →
- * JSON parser → token → OpenAPI validation → no NUL characters → routes → problem+json errors.
+ * The shared Express pipeline: request id + log → metrics → security headers → CORS (answers
+ * preflights) → probes → JSON parser → token → OpenAPI validation → no NUL characters →
+ * routes → problem+json errors.
  */
 export function createServiceApp(options: ServiceAppOptions): Express {
   cacheRouteMatchers();
@@ -39,6 +43,8 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.use(httpLogger(options.logger));
   app.use(options.metrics.middleware);
   app.use(helmet());
+  const cors = corsPolicy(options.corsAllowedOrigins);
+  if (cors) app.use(cors);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

@@ -72,6 +72,7 @@ export function createHotelApp({
     routes: hotelRoutes({ rooms, bookings, notifications }),
     validateResponses: env.NODE_ENV !== 'production',
     trustProxy: env.TRUST_PROXY,
+    corsAllowedOrigins: env.CORS_ALLOWED_ORIGINS,
   });
   return { app, rooms, bookings, notifications };
 }
