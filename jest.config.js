@@ -1,6 +1,8 @@
 /** Jest: TypeScript via ts-jest (transpile only; `npm run typecheck` does the type check).
- *  jose 6 is ESM-only, so it is transformed too. One embedded PostgreSQL serves all test
- *  files; each file gets its own database (see test/global-setup.ts). */
+ *  ESM-only packages (jose, http-proxy-middleware, …) load untransformed through Node 24's
+ *  require(esm), which jest uses when Node runs with --experimental-vm-modules (the npm
+ *  scripts start jest that way). One embedded PostgreSQL serves all test files; each file
+ *  gets its own database (see test/global-setup.ts). */
 module.exports = {
   testEnvironment: 'node',
   roots: [
@@ -26,7 +28,6 @@ module.exports = {
       },
     ],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(jose)/)'],
   // The packages' public entries, from source (as the `typescript` export condition does for tsx).
   moduleNameMapper: { '^@myhotel/(common|auth|hotel)$': '<rootDir>/services/$1/src/index.ts' },
   globalSetup: '<rootDir>/test/global-setup.ts',

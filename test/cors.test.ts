@@ -4,9 +4,12 @@
  * headers they need); any other origin gets no CORS header at all; with no origins
  * configured, a preflight is the 405 of any undocumented method.
  */
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { ConfigError } from '@myhotel/common';
 import { loadHotelConfig } from '@myhotel/hotel';
+import { freePort } from '../tooling/free-port';
 import { startAuthForTest } from './support/auth';
+import { describeWithBrowser, renderedDom } from './support/browser';
 import { startHotelForTest, type HotelHarness } from './support/hotel';
 
 const frontEnd = 'https://frontdesk.example.com';
@@ -92,4 +95,52 @@ test('CORS_ALLOWED_ORIGINS that is not a list of origins stops the service at st
   expect(() => loadHotelConfig(env)).toThrow(
     /CORS_ALLOWED_ORIGINS: "https:\/\/app.example.com\/path" is not an origin/,
   );
+});
+
+describeWithBrowser('a real browser (headless Chromium) calling the API from another origin', () => {
+  jest.setTimeout(120_000);
+  const servers: Server[] = [];
+  const listen = (handler: RequestListener, port = 0) =>
+    new Promise<number>((resolve) => {
+      const server = createServer(handler).listen(port, '127.0.0.1', () =>
+        resolve((server.address() as { port: number }).port),
+      );
+      servers.push(server);
+    });
+  afterAll(() => Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve)))));
+
+  /** A front end on its own origin whose script POSTs a booking with a token (so it preflights). */
+  async function frontEndCalling(apiBase: string, port = 0): Promise<string> {
+    const script = `fetch(${JSON.stringify(`${apiBase}/api/bookings`)}, {
+        method: 'POST',
+        headers: { Authorization: 'Bearer not-a-token', 'Content-Type': 'application/json', 'Idempotency-Key': 'k1' },
+        body: '{}',
+      })
+      .then((res) => 'status ' + res.status + ', request id ' + (res.headers.get('X-Request-Id') ? 'readable' : 'hidden'))
+      .catch(() => 'blocked by the browser')
+      .then((text) => { document.getElementById('result').textContent = text; });`;
+    const frontPort = await listen((_req, res) => {
+      res.setHeader('Content-Type', 'text/html');
+      res.end(`<!doctype html><p id="result">pending</p><script>${script}</script>`);
+    }, port);
+    return `http://127.0.0.1:${frontPort}/`;
+  }
+
+  test('an allowed origin: preflight passes, the answer (a 401 problem) and its headers are readable', async () => {
+    const frontPort = await freePort();
+    const api = await startHotelForTest({ env: { CORS_ALLOWED_ORIGINS: `http://127.0.0.1:${frontPort}` } });
+    try {
+      const apiPort = await listen(api.app);
+      const page = await frontEndCalling(`http://127.0.0.1:${apiPort}`, frontPort);
+      expect(await renderedDom(page)).toContain('status 401, request id readable');
+    } finally {
+      await api.close();
+    }
+  });
+
+  test('an origin that is not listed is blocked by the browser', async () => {
+    const apiPort = await listen(hotel.app); // allows https://frontdesk.example.com, not this page
+    const page = await frontEndCalling(`http://127.0.0.1:${apiPort}`);
+    expect(await renderedDom(page)).toContain('blocked by the browser');
+  });
 });

@@ -89,6 +89,8 @@ afterAll(() => {
   rmSync(home, { recursive: true, force: true });
 });
 
+const frontEnd = 'http://localhost:5173';
+
 test('npm ci && npm start (admin from ADMIN_EMAIL/ADMIN_PASSWORD) from a 0700 folder, the Try-it block as written, then Ctrl-C stops everything', async () => {
   copyWorkingTree(clone);
   execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: clone, stdio: 'pipe' });
@@ -104,6 +106,8 @@ test('npm ci && npm start (admin from ADMIN_EMAIL/ADMIN_PASSWORD) from a 0700 fo
       // The documented way to choose the first admin (README, Configuration).
       ADMIN_EMAIL: admin.email,
       ADMIN_PASSWORD: admin.password,
+      // Passed through to both services (README, Configuration).
+      CORS_ALLOWED_ORIGINS: frontEnd,
     },
     detached: true, // its own process group, as a terminal's Ctrl-C signals one
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -138,6 +142,26 @@ test('npm ci && npm start (admin from ADMIN_EMAIL/ADMIN_PASSWORD) from a 0700 fo
   expect(printed).toContain('"role":"guest"');
   expect(printed).toContain('"type":"booking_created"');
   expect(printed).not.toMatch(/password_hash|"status":5\d\d/);
+
+  // What an integrator opens first: the root leads to the API reference, the specs are there,
+  // and a browser front end on the configured origin gets its preflight answered.
+  const gateway = `http://127.0.0.1:${port}`;
+  const root = await fetch(`${gateway}/`);
+  expect(root.url).toBe(`${gateway}/docs`);
+  expect(await root.text()).toContain('MyHotel API reference');
+  for (const spec of ['auth.yaml', 'hotel.yaml', 'auth.json', 'hotel.json']) {
+    expect((await fetch(`${gateway}/openapi/${spec}`)).status).toBe(200);
+  }
+  const preflight = await fetch(`${gateway}/api/bookings`, {
+    method: 'OPTIONS',
+    headers: {
+      Origin: frontEnd,
+      'Access-Control-Request-Method': 'POST',
+      'Access-Control-Request-Headers': 'authorization',
+    },
+  });
+  expect(preflight.status).toBe(204);
+  expect(preflight.headers.get('access-control-allow-origin')).toBe(frontEnd);
 
   // 'close': npm and everything that shares its output (tsx, the launcher, services) is done.
   const closed = new Promise<void>((resolve) => launcher!.once('close', () => resolve()));

@@ -311,7 +311,10 @@ describe('auth and hotel', () => {
     expect(Object.keys(cm).filter((k) => /PASSWORD|PRIVATE_KEY/.test(k))).toEqual([]);
     // CORS off by default; the origins list reaches both services as one variable
     expect(cm.CORS_ALLOWED_ORIGINS).toBeUndefined();
-    const tlsConfig = find(get('ingressTls'), 'ConfigMap', `${RELEASE}-${svc}`).data as Record<string, string>;
+    const tlsConfig = find(get('ingressTls'), 'ConfigMap', `${RELEASE}-${svc}`).data as Record<
+      string,
+      string
+    >;
     expect(tlsConfig.CORS_ALLOWED_ORIGINS).toBe('https://frontdesk.example.com,http://localhost:5173');
   });
 

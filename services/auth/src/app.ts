@@ -89,6 +89,7 @@ export function createAuthApp({
     validateResponses: env.NODE_ENV !== 'production',
     trustProxy: env.TRUST_PROXY,
     corsAllowedOrigins: env.CORS_ALLOWED_ORIGINS,
+    apiDocs: { spec: { name: 'auth', path: authApiSpec } },
   });
   return { app, users };
 }

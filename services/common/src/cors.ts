@@ -2,7 +2,7 @@ import cors from 'cors';
 import type { RequestHandler } from 'express';
 
 /** Request headers a browser front end may send (answered in preflights). */
-export const corsAllowedHeaders = [
+const corsAllowedHeaders = [
   'Authorization',
   'Content-Type',
   'Idempotency-Key',
@@ -12,7 +12,7 @@ export const corsAllowedHeaders = [
 ];
 
 /** Response headers a browser front end may read. */
-export const corsExposedHeaders = ['ETag', 'Location', 'X-Request-Id', 'Idempotent-Replayed', 'Retry-After'];
+const corsExposedHeaders = ['ETag', 'Location', 'X-Request-Id', 'Idempotent-Replayed', 'Retry-After'];
 
 const corsMethods = ['GET', 'POST', 'PATCH', 'DELETE'];
 
