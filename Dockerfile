@@ -24,6 +24,7 @@ COPY package.json package-lock.json ./
 COPY services/common/package.json services/common/
 COPY services/auth/package.json services/auth/
 COPY services/hotel/package.json services/hotel/
+COPY openapi/client/package.json openapi/client/
 RUN --mount=type=cache,target=/root/.npm npm ci --ignore-scripts
 COPY tsconfig*.json ./
 COPY openapi/ openapi/

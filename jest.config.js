@@ -11,6 +11,7 @@ module.exports = {
     '<rootDir>/test',
     '<rootDir>/scripts',
     '<rootDir>/tooling',
+    '<rootDir>/openapi',
   ],
   testMatch: ['**/*.test.ts'],
   transform: {
@@ -29,7 +30,10 @@ module.exports = {
     ],
   },
   // The packages' public entries, from source (as the `typescript` export condition does for tsx).
-  moduleNameMapper: { '^@myhotel/(common|auth|hotel)$': '<rootDir>/services/$1/src/index.ts' },
+  moduleNameMapper: {
+    '^@myhotel/(common|auth|hotel)$': '<rootDir>/services/$1/src/index.ts',
+    '^@myhotel/client$': '<rootDir>/openapi/client/src/index.ts',
+  },
   globalSetup: '<rootDir>/test/global-setup.ts',
   setupFilesAfterEnv: ['<rootDir>/test/support/record-statuses.ts'],
   globalTeardown: '<rootDir>/test/global-teardown.ts',

@@ -14,11 +14,12 @@ import {
   readdirSync,
   realpathSync,
   rmSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { freePort } from '../tooling/free-port';
-import { readmeTryIt } from './support/readme';
+import { readmeTryIt, readmeTryItClient } from './support/readme';
 
 jest.setTimeout(600_000);
 
@@ -117,6 +118,7 @@ test('npm ci && npm start (admin from ADMIN_EMAIL/ADMIN_PASSWORD) from a 0700 fo
   await waitFor('MyHotel is running', 240_000);
   expect(output).not.toMatch(/EACCES|Unhandled 'error' event/);
   expect(output).toContain(`admin: ${admin.email} from ADMIN_EMAIL/ADMIN_PASSWORD`);
+  expect(output).toMatch(/smoke check: the demo guest signed in and found \d+ free rooms for tonight/);
   expect(output).not.toContain(admin.password);
   const adminLogin = await fetch(`http://127.0.0.1:${port}/api/auth/login`, {
     method: 'POST',
@@ -142,6 +144,14 @@ test('npm ci && npm start (admin from ADMIN_EMAIL/ADMIN_PASSWORD) from a 0700 fo
   expect(printed).toContain('"role":"guest"');
   expect(printed).toContain('"type":"booking_created"');
   expect(printed).not.toMatch(/password_hash|"status":5\d\d/);
+
+  // The TypeScript example, as an ES module of the clone (the typed client from the workspace).
+  writeFileSync(join(clone, 'try-it-client.mts'), readmeTryItClient(join(clone, 'README.md')));
+  const fromClient = execFileSync('npx', ['tsx', '--conditions=typescript', 'try-it-client.mts'], {
+    cwd: clone,
+    env: { ...process.env, BASE: `http://127.0.0.1:${port}` },
+  }).toString('utf8');
+  expect(fromClient.trim()).toMatch(/^pending \d+\.\d{2}$/);
 
   // What an integrator opens first: the root leads to the API reference, the specs are there,
   // and a browser front end on the configured origin gets its preflight answered.
