@@ -20,7 +20,8 @@ import { Counter } from 'k6/metrics';
 
 export const baseUrl = (__ENV.BASE_URL || 'http://localhost:8080').replace(/\/$/, '');
 export const authUrl = (__ENV.AUTH_URL || baseUrl).replace(/\/$/, '');
-const authPaths = /^\/(api\/auth(\/|\?|$)|api\/users(\/|\?|$)|\.well-known\/)/;
+const authPaths =
+  /^\/(api\/auth(\/|\?|$)|api\/users(\/|\?|$)|\.well-known\/|openapi\/auth\.(yaml|json)(\?|$))/;
 
 /** Absolute URL of an API path: auth paths go to AUTH_URL, everything else to BASE_URL. */
 export function urlFor(path: string): string {

@@ -88,6 +88,8 @@ export function createAuthApp({
     }),
     validateResponses: env.NODE_ENV !== 'production',
     trustProxy: env.TRUST_PROXY,
+    corsAllowedOrigins: env.CORS_ALLOWED_ORIGINS,
+    apiDocs: { spec: { name: 'auth', path: authApiSpec } },
   });
   return { app, users };
 }

@@ -22,6 +22,13 @@ import { RoomService } from './domain/rooms';
 
 const hotelApiSpec = findApiSpec('hotel.yaml', __dirname);
 
+/** /docs lives here: the reference of both APIs (each spec is served by its own service). */
+const referencePages = {
+  apis: { auth: 'MyHotel auth API', hotel: 'MyHotel hotel API' },
+  // A root devDependency; the image carries this one file of it (see the Dockerfile).
+  redocScript: require.resolve('redoc/bundles/redoc.standalone.js'),
+};
+
 export interface HotelAppDeps {
   config: HotelConfig;
   dataSource: DataSource;
@@ -72,6 +79,8 @@ export function createHotelApp({
     routes: hotelRoutes({ rooms, bookings, notifications }),
     validateResponses: env.NODE_ENV !== 'production',
     trustProxy: env.TRUST_PROXY,
+    corsAllowedOrigins: env.CORS_ALLOWED_ORIGINS,
+    apiDocs: { spec: { name: 'hotel', path: hotelApiSpec }, pages: referencePages },
   });
   return { app, rooms, bookings, notifications };
 }
