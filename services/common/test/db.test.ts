@@ -31,9 +31,9 @@ test('a connection terminated while its transaction waits, and again as it is di
       const runner = dataSource.createQueryRunner();
       await runner.connect();
       await runner.startTransaction();
-      const [{ pid }] = (await runner.query('SELECT pg_backend_pid() AS pid')) as Array<{ pid: number }>;
+      const [backend] = (await runner.query('SELECT pg_backend_pid() AS pid')) as Array<{ pid: number }>;
       // Idle in transaction, no query pending: only an 'error' event can tell the client.
-      await superQuery(db, 'SELECT pg_terminate_backend($1)', [pid]);
+      await superQuery(db, 'SELECT pg_terminate_backend($1)', [backend!.pid]);
       await sleep(50);
       await expect(runner.query('SELECT 1')).rejects.toThrow();
       await runner.release();
