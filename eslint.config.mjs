@@ -2,6 +2,28 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
+const restrictImports = (patterns, paths = []) => ({
+  'no-restricted-imports': ['error', { patterns, paths }],
+});
+const deepIntoPackages = {
+  group: ['**/services/*/src', '**/services/*/src/**', '@myhotel/*/**'],
+  message:
+    "Import the package's public entry (@myhotel/auth, @myhotel/hotel, @myhotel/common), not its internals.",
+};
+const acrossServices = {
+  group: ['@myhotel/auth', '@myhotel/hotel', '@myhotel/*/**', '../../../*/src/**', '../../*/src/**'],
+  message: 'A service depends only on @myhotel/common, never on another service or on internals.',
+};
+const intoApi = {
+  group: ['**/api', '**/api/**'],
+  message: 'domain/ and data/ must not import api/ (the flow is api → domain → data).',
+};
+const intoDomain = {
+  group: ['**/domain', '**/domain/**'],
+  message: 'data/ must not import domain/ (the flow is api → domain → data).',
+};
+const expressInDomain = { name: 'express', message: 'domain/ holds no Express: routes live in api/.' };
+
 export default tseslint.config(
   {
     ignores: [
@@ -23,6 +45,28 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['warn', 'error'] }],
     },
   },
+  // Inside a service the flow goes one way (api → domain → data); across packages only the
+  // public entries are used (@myhotel/common, @myhotel/auth, @myhotel/hotel: src/index.ts).
+  { files: ['services/*/src/**/*.ts'], rules: restrictImports([acrossServices]) },
+  {
+    files: ['services/*/src/domain/**/*.ts'],
+    rules: restrictImports([acrossServices, intoApi], [expressInDomain]),
+  },
+  {
+    files: ['services/*/src/data/**/*.ts'],
+    rules: restrictImports([acrossServices, intoApi, intoDomain]),
+  },
+  {
+    files: [
+      'services/*/test/**/*.ts',
+      'test/**/*.ts',
+      'scripts/**/*.ts',
+      'loadtest/**/*.ts',
+      'tooling/**/*.ts',
+    ],
+    rules: restrictImports([deepIntoPackages]),
+  },
+  { files: ['charts/**/*.ts'], rules: restrictImports([deepIntoPackages]) },
   { files: ['scripts/**', 'loadtest/**', '**/cli/**'], rules: { 'no-console': 'off' } },
   { files: ['**/*.js', '**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
 );

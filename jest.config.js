@@ -27,8 +27,10 @@ module.exports = {
     ],
   },
   transformIgnorePatterns: ['/node_modules/(?!(jose)/)'],
-  moduleNameMapper: { '^@myhotel/common$': '<rootDir>/services/common/src/index.ts' },
+  // The packages' public entries, from source (as the `typescript` export condition does for tsx).
+  moduleNameMapper: { '^@myhotel/(common|auth|hotel)$': '<rootDir>/services/$1/src/index.ts' },
   globalSetup: '<rootDir>/test/global-setup.ts',
+  setupFilesAfterEnv: ['<rootDir>/test/support/record-statuses.ts'],
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   testTimeout: 30000,
   maxWorkers: 2,

@@ -1,6 +1,9 @@
-/** Load: the expected busy-day traffic, 50 VUs for 10 minutes after a ramp. `k6 run loadtest/load.ts` */
+/**
+ * Load: the expected busy day, 50 concurrent visitors (each thinking 1–5 s between pages, about
+ * 17 iterations/s) for 10 minutes after a ramp. `k6 run loadtest/load.ts`
+ */
 import type { Options } from 'k6/options';
-import { setupData, standardThresholds, teardownData, vuTraffic, type SetupData } from './lib/common.ts';
+import { setupData, teardownData, trafficOptions, vuTraffic, type SetupData } from './lib/common.ts';
 
 export const options: Options = {
   stages: [
@@ -8,8 +11,8 @@ export const options: Options = {
     { duration: '10m', target: 50 },
     { duration: '1m', target: 0 },
   ],
-  thresholds: standardThresholds(),
+  ...trafficOptions(),
 };
 export const setup = (): SetupData => setupData(50);
-export default (data: SetupData): void => vuTraffic(data);
-export const teardown = (data: SetupData): void => teardownData(data);
+export default vuTraffic;
+export const teardown = teardownData;

@@ -3,8 +3,8 @@
  * local database (embedded under .data/, or DATABASE_URL as a superuser URL), then stops.
  * In Kubernetes each service's image runs its own `dist/src/cli/migrate.js` instead.
  */
-import { migrateAuth } from '../services/auth/src/cli/migrate';
-import { migrateHotel } from '../services/hotel/src/cli/migrate';
+import { migrateAuth } from '@myhotel/auth';
+import { migrateHotel } from '@myhotel/hotel';
 import { localSecrets, prepareLocalDatabase } from './lib/local-stack';
 
 async function main(): Promise<void> {

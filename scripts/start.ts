@@ -3,60 +3,45 @@
  * bootstrap, migrations, demo data, auth + hotel as child processes, and a gateway on
  * PORT (8080) routing exactly as the Ingress does. Ctrl-C stops everything.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import type { Server } from 'node:http';
-import { join } from 'node:path';
-import { migrateAuth } from '../services/auth/src/cli/migrate';
-import { migrateHotel } from '../services/hotel/src/cli/migrate';
-import { seedDemo } from '../services/hotel/src/cli/seed-demo';
+import { migrateAuth } from '@myhotel/auth';
+import { migrateHotel, seedDemo } from '@myhotel/hotel';
 import { startGateway } from './gateway';
-import { localSecrets, prepareLocalDatabase, repoRoot, type LocalSecrets } from './lib/local-stack';
-import { freePort } from './lib/ports';
+import {
+  launcherAdmin,
+  localSecrets,
+  prepareLocalDatabase,
+  type LauncherAdmin,
+  type LocalSecrets,
+} from './lib/local-stack';
+import { freePort } from '../tooling/free-port';
+import { startService, stopNodeProcess, type NodeProcess } from '../tooling/node-process';
 
 const log = (line: string) => console.log(`[myhotel] ${line}`);
 const gatewayPort = Number(process.env.PORT ?? 8080);
 const demoUsers = {
-  admin: 'admin@myhotel.local',
   staff: 'staff@myhotel.local',
   guest: 'guest@myhotel.local',
 };
 
-const children: ChildProcess[] = [];
+const services: NodeProcess[] = [];
 let gateway: Server | undefined;
 let stopDatabase: () => Promise<void> = async () => undefined;
 let stopping = false;
 
-function spawnService(name: 'auth' | 'hotel', env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=typescript', '--import', 'tsx', join('services', name, 'src', 'main.ts')],
-    {
-      cwd: repoRoot,
-      env: { ...process.env, ...env, DATABASE_URL: env.DATABASE_URL },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    },
-  );
-  child.on('exit', (code, signal) => {
-    if (!stopping) {
-      log(`${name} exited unexpectedly (${signal ?? code}); stopping`);
-      void shutdown(1);
-    }
+/** A service as a child process sharing our output; its unexpected exit stops everything. */
+async function startLocalService(name: 'auth' | 'hotel', env: NodeJS.ProcessEnv): Promise<void> {
+  const service = await startService(name, {
+    env: { ...process.env, ...env },
+    port: Number(env.PORT),
+    output: 'inherit',
   });
-  children.push(child);
-  return child;
-}
-
-async function waitReady(name: string, port: number, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${name} did not become ready on port ${port}`);
+  services.push(service);
+  void service.exited.then(({ code, signal }) => {
+    if (stopping) return;
+    log(`${name} exited unexpectedly (${signal ?? code}); stopping`);
+    void shutdown(1);
+  });
 }
 
 async function shutdown(code: number): Promise<void> {
@@ -64,27 +49,14 @@ async function shutdown(code: number): Promise<void> {
   stopping = true;
   log('stopping…');
   gateway?.close();
-  await Promise.all(
-    children.map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
-          child.once('exit', () => {
-            clearTimeout(kill);
-            resolve();
-          });
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
+  await Promise.all(services.map((service) => stopNodeProcess(service, 15_000)));
   await stopDatabase().catch((err: unknown) => log(`postgres stop: ${String(err)}`));
   log('stopped');
   process.exit(code);
 }
 
 /** Demo staff and guest accounts, created through the public API on first start. */
-async function ensureDemoUsers(authPort: number, secrets: LocalSecrets): Promise<void> {
+async function ensureDemoUsers(authPort: number, secrets: LocalSecrets, admin: LauncherAdmin): Promise<void> {
   const api = (path: string, body: unknown, token?: string, method = 'POST') =>
     fetch(`http://127.0.0.1:${authPort}${path}`, {
       method,
@@ -102,10 +74,13 @@ async function ensureDemoUsers(authPort: number, secrets: LocalSecrets): Promise
     password: secrets.staffPassword,
   });
   if (staff.status === 201) {
-    const login = await api('/api/auth/login', { email: demoUsers.admin, password: secrets.adminPassword });
-    const { access_token } = (await login.json()) as { access_token: string };
-    const { id } = (await staff.json()) as { id: string };
-    await api(`/api/users/${id}`, { role: 'staff' }, access_token, 'PATCH');
+    const login = await api('/api/auth/login', { email: admin.email, password: admin.password });
+    if (login.status !== 200) log(`demo staff not promoted: the admin could not log in (${login.status})`);
+    else {
+      const { access_token } = (await login.json()) as { access_token: string };
+      const { id } = (await staff.json()) as { id: string };
+      await api(`/api/users/${id}`, { role: 'staff' }, access_token, 'PATCH');
+    }
   }
   if (![201, 409].includes(guest.status)) log(`demo guest not created (${guest.status})`);
 }
@@ -113,6 +88,7 @@ async function ensureDemoUsers(authPort: number, secrets: LocalSecrets): Promise
 async function main(): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void shutdown(0));
   const secrets = localSecrets();
+  const admin = launcherAdmin(process.env, secrets);
   const db = await prepareLocalDatabase(secrets, log);
   stopDatabase = db.stop;
   log(`database: ${db.description}`);
@@ -130,16 +106,16 @@ async function main(): Promise<void> {
     PORT: String(authPort),
     DATABASE_URL: db.authUrl,
     JWT_PRIVATE_KEY: secrets.jwtPrivateKey,
-    ADMIN_EMAIL: demoUsers.admin,
-    ADMIN_PASSWORD: secrets.adminPassword,
-    ADMIN_NAME: 'Demo Admin',
+    ADMIN_EMAIL: admin.email,
+    ADMIN_PASSWORD: admin.password,
+    ADMIN_NAME: admin.name,
     TRUST_PROXY: '1',
   };
   const applied = await migrateAuth(authEnv);
   log(`auth migrations: ${applied.length ? applied.join(', ') : 'up to date'}`);
-  spawnService('auth', authEnv);
-  await waitReady('auth', authPort);
-  await ensureDemoUsers(authPort, secrets);
+  await startLocalService('auth', authEnv);
+  if (admin.configured) log(`admin: ${admin.email} from ADMIN_EMAIL/ADMIN_PASSWORD (created if absent)`);
+  await ensureDemoUsers(authPort, secrets, admin);
 
   const upstreams = { auth: `http://127.0.0.1:${authPort}`, hotel: `http://127.0.0.1:${hotelPort}` };
   {
@@ -154,14 +130,13 @@ async function main(): Promise<void> {
     log(`hotel migrations: ${hotelApplied.length ? hotelApplied.join(', ') : 'up to date'}`);
     const seeded = await seedDemo(hotelEnv);
     if (seeded > 0) log(`demo data: ${seeded} rooms`);
-    spawnService('hotel', hotelEnv);
-    await waitReady('hotel', hotelPort);
+    await startLocalService('hotel', hotelEnv);
   }
 
   gateway = await startGateway(gatewayPort, upstreams);
   log('');
   log(`MyHotel is running at http://localhost:${gatewayPort}`);
-  log(`  admin  ${demoUsers.admin}  ${secrets.adminPassword}`);
+  log(`  admin  ${admin.email}  ${admin.configured ? '(password from ADMIN_PASSWORD)' : admin.password}`);
   log(`  staff  ${demoUsers.staff}  ${secrets.staffPassword}`);
   log(`  guest  ${demoUsers.guest}  ${secrets.guestPassword}`);
   log(

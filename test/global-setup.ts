@@ -1,8 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bootstrapRoles } from '../scripts/lib/bootstrap';
-import { freePort } from '../scripts/lib/ports';
+import { bootstrapRoles } from '../tooling/bootstrap-database';
+import { freePort } from '../tooling/free-port';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../tooling/embedded-postgres';
 import { testPasswords } from './support/database';
 

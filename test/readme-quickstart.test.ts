@@ -17,7 +17,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { freePort } from '../scripts/lib/ports';
+import { freePort } from '../tooling/free-port';
 import { readmeTryIt } from './support/readme';
 
 jest.setTimeout(600_000);
@@ -26,6 +26,7 @@ const repoRoot = join(__dirname, '..');
 const home = mkdtempSync(join(tmpdir(), 'myhotel-home-')); // mode 0700
 const clone = join(home, 'myhotel');
 let launcher: ChildProcess | undefined;
+const admin = { email: 'ops@example.com', password: 'an-admin-password-from-env' };
 let output = '';
 
 /** The working tree as git sees it (tracked and untracked, ignored files left out). */
@@ -88,14 +89,22 @@ afterAll(() => {
   rmSync(home, { recursive: true, force: true });
 });
 
-test('npm ci && npm start from a 0700 folder, the Try-it block as written, then Ctrl-C stops everything', async () => {
+test('npm ci && npm start (admin from ADMIN_EMAIL/ADMIN_PASSWORD) from a 0700 folder, the Try-it block as written, then Ctrl-C stops everything', async () => {
   copyWorkingTree(clone);
   execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: clone, stdio: 'pipe' });
 
   const port = await freePort();
   launcher = spawn('npm', ['start'], {
     cwd: clone,
-    env: { ...process.env, PORT: String(port), DATABASE_URL: '', LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATABASE_URL: '',
+      LOG_LEVEL: 'warn',
+      // The documented way to choose the first admin (README, Configuration).
+      ADMIN_EMAIL: admin.email,
+      ADMIN_PASSWORD: admin.password,
+    },
     detached: true, // its own process group, as a terminal's Ctrl-C signals one
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -103,6 +112,14 @@ test('npm ci && npm start from a 0700 folder, the Try-it block as written, then 
     stream.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   await waitFor('MyHotel is running', 240_000);
   expect(output).not.toMatch(/EACCES|Unhandled 'error' event/);
+  expect(output).toContain(`admin: ${admin.email} from ADMIN_EMAIL/ADMIN_PASSWORD`);
+  expect(output).not.toContain(admin.password);
+  const adminLogin = await fetch(`http://127.0.0.1:${port}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(admin),
+  });
+  expect(adminLogin.status).toBe(200);
 
   const secrets = JSON.parse(readFileSync(join(clone, '.data', 'local-secrets.json'), 'utf8')) as {
     staffPassword: string;

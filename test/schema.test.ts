@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { migrateAuth } from '../services/auth/src/cli/migrate';
-import { migrateHotel } from '../services/hotel/src/cli/migrate';
+import { migrateAuth } from '@myhotel/auth';
+import { migrateHotel } from '@myhotel/hotel';
 import { renderSchema } from '../scripts/lib/schema-snapshot';
 import { authEnv } from './support/auth';
 import { createTestDatabase, type TestDatabase } from './support/database';

@@ -1,10 +1,12 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { freePort } from '../scripts/lib/ports';
-import { EmbeddedPostgresError, startEmbeddedPostgres } from './embedded-postgres';
+import { freePort } from './free-port';
+import { EmbeddedPostgresError, reapOrphanedServers, startEmbeddedPostgres } from './embedded-postgres';
+import { pollUntil } from './readiness';
 
 jest.setTimeout(120_000);
 
@@ -69,5 +71,67 @@ asRoot(
     } finally {
       rmSync(home, { recursive: true, force: true });
     }
+  },
+);
+
+/** The state letter of a process (R, S, T = stopped, …), or undefined once it is gone. */
+function processState(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The owner: starts a temporary server, freezes it with all its processes (SIGSTOP, as the
+ * frozen-database fault test does), reports their pids, and waits to be killed.
+ */
+const frozenServerOwner = `
+  const { readFileSync } = require('node:fs');
+  const { startEmbeddedPostgres } = require(${JSON.stringify(join(__dirname, 'embedded-postgres.ts'))});
+  startEmbeddedPostgres({ dataDir: process.env.DATA_DIR, port: Number(process.env.PORT), password: 'pw', temporary: true })
+    .then((pg) => {
+      const children = readFileSync('/proc/' + pg.pid + '/task/' + pg.pid + '/children', 'utf8').trim().split(/\\s+/).map(Number);
+      for (const pid of [pg.pid, ...children]) process.kill(pid, 'SIGSTOP');
+      console.log(JSON.stringify({ postmaster: pg.pid, children }));
+      setInterval(() => undefined, 1000);
+    });
+`;
+
+const onLinux = process.platform === 'linux' ? test : test.skip;
+onLinux(
+  'a run killed mid-way leaves no frozen PostgreSQL: the next start reaps it and its data',
+  async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'myhotel-tooling-pg-'));
+    const owner = spawn(process.execPath, ['--import', 'tsx', '--eval', frozenServerOwner], {
+      env: { ...process.env, DATA_DIR: dataDir, PORT: String(await freePort()) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const reported = await new Promise<string>((resolve) =>
+      owner.stdout!.once('data', (chunk) => resolve(String(chunk))),
+    );
+    const { postmaster, children } = JSON.parse(reported) as { postmaster: number; children: number[] };
+    expect(children.length).toBeGreaterThan(0);
+
+    // Killed as a CI timeout kills a run: no cleanup code of the owner runs.
+    owner.kill('SIGKILL');
+    await new Promise((resolve) => owner.once('exit', resolve));
+    // The postmaster dies with its owner; its frozen backends would stay stopped forever.
+    await pollUntil(
+      'the postmaster to die with its owner',
+      async () => processState(postmaster) === undefined,
+      10_000,
+    );
+    expect(children.map(processState)).toContain('T');
+
+    reapOrphanedServers(); // what every start does first
+    await pollUntil(
+      'the frozen backends to be gone',
+      async () => children.every((pid) => processState(pid) === undefined || processState(pid) === 'Z'),
+      10_000,
+    );
+    expect(existsSync(dataDir)).toBe(false);
   },
 );

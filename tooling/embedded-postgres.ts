@@ -12,6 +12,12 @@
  * binaries are copied once into /var/cache/myhotel (root-owned, world-readable), and a data
  * directory whose parent that user cannot traverse (a clone in root's 0700 home folder) lives
  * under /var/lib/myhotel with a symbolic link at the requested path.
+ *
+ * No server outlives its owner (the process that started it) for long: the postmaster gets
+ * SIGKILL when its owner dies (tooling/dies-with-parent.ts), and each running server is
+ * recorded with its owner's pid, so that the next start reaps what a killed run left behind —
+ * its backends too, even SIGSTOPped ones (the frozen-database fault test), which would never
+ * notice that their postmaster is gone.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -35,7 +41,9 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { diesWithParent } from './dies-with-parent';
 
 /** Thrown with a message that says what went wrong and what to do. */
 export class EmbeddedPostgresError extends Error {
@@ -52,6 +60,8 @@ export interface EmbeddedPostgresOptions {
   settings?: string[];
   /** Delete the data directory on stop(). */
   temporary?: boolean;
+  /** The data may be deleted once its owner is gone (true for a temporary server). */
+  disposable?: boolean;
   /** Receives the server's log lines. */
   log?: (line: string) => void;
 }
@@ -295,7 +305,14 @@ function launch(
     ...(options.settings ?? []),
   ].flatMap((setting) => ['-c', setting]);
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(join(bin, 'postgres'), ['-D', dataDir, '-p', String(options.port), ...settings], {
+    const [command, args] = diesWithParent(join(bin, 'postgres'), [
+      '-D',
+      dataDir,
+      '-p',
+      String(options.port),
+      ...settings,
+    ]);
+    const child = spawn(command, args, {
       ...runAs,
       env: serverEnv(),
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -338,17 +355,115 @@ function stopProcess(child: ChildProcess, timeoutMs = 30_000): Promise<void> {
   });
 }
 
+// ---- Owners and orphans -------------------------------------------------------------------
+
+interface OwnerRecord {
+  ownerPid: number;
+  postmasterPid: number;
+  dataDir: string;
+  requestedDataDir: string;
+  disposable: boolean;
+}
+
+const registryDir = join(tmpdir(), `myhotel-embedded-postgres-${process.getuid?.() ?? 'user'}`);
+const recordFile = (postmasterPid: number) => join(registryDir, `${postmasterPid}.json`);
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * The processes of the server in `dataDir`: PostgreSQL runs in its data directory, and its
+ * backends (each in a session of its own) keep that working directory, so /proc finds them
+ * all, also after the postmaster died. Without procfs (macOS): the postmaster, if alive.
+ */
+function serverProcesses(record: OwnerRecord): number[] {
+  if (!existsSync('/proc/self/cwd')) return isAlive(record.postmasterPid) ? [record.postmasterPid] : [];
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        const cwd = readlinkSync(`/proc/${pid}/cwd`);
+        return cwd === record.dataDir || cwd === `${record.dataDir} (deleted)`;
+      } catch {
+        return false; // exited meanwhile, or not ours to inspect
+      }
+    });
+}
+
+function removeData(dataDir: string, requestedDataDir: string): void {
+  rmSync(dataDir, { recursive: true, force: true });
+  if (dataDir !== resolve(requestedDataDir)) rmSync(requestedDataDir, { force: true });
+}
+
+/**
+ * Kills the servers whose owner is gone (SIGKILL to each of their processes: it ends stopped
+ * ones too) and deletes their data when it was disposable. Returns how many it reaped.
+ * Runs at every start; safe to run any time (servers with a live owner are left alone).
+ */
+export function reapOrphanedServers(): number {
+  if (!existsSync(registryDir)) return 0;
+  let reaped = 0;
+  for (const file of readdirSync(registryDir).filter((name) => name.endsWith('.json'))) {
+    const path = join(registryDir, file);
+    let record: OwnerRecord;
+    try {
+      record = JSON.parse(readFileSync(path, 'utf8')) as OwnerRecord;
+    } catch {
+      rmSync(path, { force: true }); // half-written by an owner killed while writing it
+      continue;
+    }
+    if (isAlive(record.ownerPid)) continue;
+    const orphans = serverProcesses(record);
+    for (const pid of orphans) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone meanwhile
+      }
+    }
+    if (orphans.length > 0) reaped += 1;
+    if (record.disposable) removeData(record.dataDir, record.requestedDataDir);
+    rmSync(path, { force: true });
+  }
+  return reaped;
+}
+
 /**
  * Starts PostgreSQL on 127.0.0.1:`port` (TCP only) with the cluster in `dataDir`, creating the
  * cluster first when there is none. The server is stopped when this process exits normally.
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+  reapOrphanedServers();
   const runAs = isRoot() ? postgresUser() : undefined;
   const { bin } = binaries(runAs);
   const dataDir = placeDataDir(options.dataDir, runAs);
   if (!existsSync(join(dataDir, 'PG_VERSION'))) await initialise(bin, dataDir, options.password, runAs);
   let child: ChildProcess | undefined;
-  const onExit = () => child?.kill('SIGINT');
+  const forget = () => {
+    if (child?.pid) rmSync(recordFile(child.pid), { force: true });
+  };
+  const onExit = () => {
+    child?.kill('SIGINT');
+    forget();
+  };
+  const remember = (postmasterPid: number) => {
+    const record: OwnerRecord = {
+      ownerPid: process.pid,
+      postmasterPid,
+      dataDir,
+      requestedDataDir: options.dataDir,
+      disposable: Boolean(options.temporary || options.disposable),
+    };
+    mkdirSync(registryDir, { recursive: true, mode: 0o700 });
+    writeFileSync(recordFile(postmasterPid), JSON.stringify(record));
+  };
   const server: EmbeddedPostgres = {
     port: options.port,
     dataDir,
@@ -360,16 +475,15 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     async start() {
       if (server.pid) return;
       child = await launch(bin, options, dataDir, runAs);
+      remember(child.pid!);
       process.once('exit', onExit);
     },
     async stop() {
       process.off('exit', onExit);
       if (child) await stopProcess(child);
+      forget();
       child = undefined;
-      if (options.temporary) {
-        rmSync(dataDir, { recursive: true, force: true });
-        if (dataDir !== resolve(options.dataDir)) rmSync(options.dataDir, { force: true });
-      }
+      if (options.temporary) removeData(dataDir, options.dataDir);
     },
   };
   await server.start();

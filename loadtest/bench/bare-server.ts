@@ -4,13 +4,9 @@
  * It is the ceiling for Node on this machine. Env: PORT, DATABASE_URL, DB_POOL_MAX.
  */
 import { createServer } from 'node:http';
+import type { SqlQuery } from '@myhotel/common';
 import { Pool, types } from 'pg';
-import { bookingListQuery } from '../../services/hotel/src/data/booking-repository';
-import {
-  availabilityQuery,
-  roomByIdQuery,
-  type SqlQuery,
-} from '../../services/hotel/src/data/room-repository';
+import { bookingListQuery, availabilityQuery, roomByIdQuery } from '@myhotel/hotel';
 
 types.setTypeParser(types.builtins.DATE, (value: string) => value);
 const pool = new Pool({

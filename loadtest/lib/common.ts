@@ -1,16 +1,20 @@
 /**
- * Shared k6 helpers: configuration from environment variables, login with token reuse,
- * data set-up, and the hotel traffic mix. k6 ≥ 0.57 runs these .ts files directly.
+ * Shared k6 helpers: configuration from environment variables, sessions, data set-up and
+ * clean-up, the hotel traffic mix and the thresholds. k6 ≥ 0.57 runs these .ts files directly;
+ * `npm test` runs them through loadtest/shim (see the README).
  *
  *   BASE_URL        http://localhost:8080 (default): the local gateway or the ingress, which route
  *                   every path; or, in the cluster, the hotel Service (http://<release>-hotel)
  *   AUTH_URL        optional, default BASE_URL: where the auth paths go (/api/auth/*, /api/users*,
  *                   /.well-known/*), e.g. the auth Service http://<release>-auth in the cluster
- *   ADMIN_EMAIL / ADMIN_PASSWORD   an admin (creates rooms in setup())
- *   STAFF_EMAIL / STAFF_PASSWORD   optional; staff traffic is skipped without it
+ *   ADMIN_EMAIL / ADMIN_PASSWORD   an admin (creates rooms in setup(), cleans up in teardown())
  *   GUEST_PASSWORD  password for the load-test guests registered in setup() (default generated)
+ *
+ * Requests are tagged by endpoint group (`name`). setup() and teardown() tag theirs `setup_*`
+ * and `teardown_*`, so that only the traffic mix counts towards the measured groups.
  */
-import { check, fail } from 'k6';
+import { check, fail, sleep } from 'k6';
+import exec from 'k6/execution';
 import http, { type RefinedResponse, type ResponseType } from 'k6/http';
 import { Counter } from 'k6/metrics';
 
@@ -25,6 +29,8 @@ export function urlFor(path: string): string {
 const json = { 'Content-Type': 'application/json' };
 
 export const serverErrors = new Counter('server_errors');
+/** Clean-up steps of teardown() that failed; counted (threshold count==0) instead of aborting teardown. */
+export const teardownErrors = new Counter('teardown_errors');
 
 export interface Session {
   email: string;
@@ -35,13 +41,20 @@ export interface Session {
   refreshAfter: number;
 }
 
-export interface SetupData {
-  roomIds: string[];
-  guests: Array<{ email: string; password: string }>;
-  staff?: { email: string; password: string };
+export interface Guest {
+  id: string;
+  email: string;
+  password: string;
 }
 
-function recordServerErrors(res: RefinedResponse<ResponseType | undefined>): void {
+export interface SetupData {
+  roomIds: string[];
+  guests: Guest[];
+}
+
+type Response = RefinedResponse<ResponseType | undefined>;
+
+function recordServerErrors(res: Response): void {
   if (res.status >= 500 || res.status === 0) serverErrors.add(1);
 }
 
@@ -51,7 +64,7 @@ export function post(
   name: string,
   token?: string,
   headers: Record<string, string> = {},
-) {
+): Response {
   const res = http.post(urlFor(path), body === undefined ? null : JSON.stringify(body), {
     headers: { ...json, ...headers, ...(token ? { Authorization: `Bearer ${token}` } : {}) },
     tags: { name },
@@ -61,7 +74,7 @@ export function post(
   return res;
 }
 
-export function get(path: string, name: string, token?: string) {
+export function get(path: string, name: string, token?: string): Response {
   const res = http.get(urlFor(path), {
     headers: token ? { Authorization: `Bearer ${token}` } : {},
     tags: { name },
@@ -70,18 +83,50 @@ export function get(path: string, name: string, token?: string) {
   return res;
 }
 
-export function login(email: string, password: string): Session {
-  const res = post('/api/auth/login', { email, password }, 'auth_login');
-  if (!check(res, { 'login 200': (r) => r.status === 200 }))
-    fail(`login failed for ${email}: ${res.status} ${res.body}`);
-  const body = res.json() as { access_token: string; refresh_token: string; expires_in: number };
+export function del(path: string, name: string, token: string): Response {
+  const res = http.del(urlFor(path), null, {
+    headers: { Authorization: `Bearer ${token}` },
+    tags: { name },
+    responseCallback: http.expectedStatuses({ min: 200, max: 499 }),
+  });
+  recordServerErrors(res);
+  return res;
+}
+
+interface TokenPair {
+  access_token: string;
+  refresh_token: string;
+  expires_in: number;
+}
+
+function sessionFrom(email: string, password: string, pair: TokenPair): Session {
   return {
     email,
     password,
-    accessToken: body.access_token,
-    refreshToken: body.refresh_token,
-    refreshAfter: Date.now() + (body.expires_in - 60) * 1000,
+    accessToken: pair.access_token,
+    refreshToken: pair.refresh_token,
+    refreshAfter: Date.now() + (pair.expires_in - 60) * 1000,
   };
+}
+
+/** Logs in; undefined when that fails (teardown() goes on without the session). */
+export function tryLogin(email: string, password: string, name = 'auth_login'): Session | undefined {
+  const res = post('/api/auth/login', { email, password }, name);
+  if (!check(res, { 'login 200': (r) => r.status === 200 })) return undefined;
+  return sessionFrom(email, password, res.json() as unknown as TokenPair);
+}
+
+/** Logs in or fails (ends the iteration; in setup(), the test). */
+export function login(email: string, password: string, name = 'auth_login'): Session {
+  const session = tryLogin(email, password, name);
+  if (!session) fail(`login failed for ${email}`);
+  return session;
+}
+
+/** Revokes the session's refresh token (a VU that logs in again first logs out). */
+export function logout(session: Session): void {
+  const res = post('/api/auth/logout', { refresh_token: session.refreshToken }, 'auth_logout');
+  check(res, { 'logout 204': (r) => r.status === 204 });
 }
 
 /** Reuses the VU's token; refreshes it (rotating the refresh token) when it is about to expire. */
@@ -92,15 +137,8 @@ export function ensureFresh(session: Session): Session {
 
 export function refresh(session: Session): Session {
   const res = post('/api/auth/refresh', { refresh_token: session.refreshToken }, 'auth_refresh');
-  if (res.status !== 200) return login(session.email, session.password);
-  check(res, { 'refresh 200': (r) => r.status === 200 });
-  const body = res.json() as { access_token: string; refresh_token: string; expires_in: number };
-  return {
-    ...session,
-    accessToken: body.access_token,
-    refreshToken: body.refresh_token,
-    refreshAfter: Date.now() + (body.expires_in - 60) * 1000,
-  };
+  if (!check(res, { 'refresh 200': (r) => r.status === 200 })) return login(session.email, session.password);
+  return sessionFrom(session.email, session.password, res.json() as unknown as TokenPair);
 }
 
 export function isoDate(daysFromToday: number): string {
@@ -114,132 +152,268 @@ export function randomInt(min: number, max: number): number {
   return min + Math.floor(Math.random() * (max - min + 1));
 }
 
+/** A person between two pages: 1–5 s, uniformly. Without it a VU is a saturating loop, not a user. */
+export function thinkTime(): void {
+  sleep(1 + Math.random() * 4);
+}
+
 function requireEnv(name: string): string {
   const value = __ENV[name];
   if (!value) fail(`environment variable ${name} is required`);
-  return value as string;
+  return value;
 }
 
-/** Registers guests, makes sure rooms exist (creating `roomCount` load-test rooms if needed). */
-export function setupData(guestCount: number, roomCount = 20): SetupData {
-  const admin = login(requireEnv('ADMIN_EMAIL'), requireEnv('ADMIN_PASSWORD'));
-  const existing = get('/api/rooms?limit=100', 'rooms_list');
-  let roomIds = ((existing.json('items') as Array<{ id: string; status: string }> | undefined) ?? [])
+export function adminLogin(name: string): Session {
+  return login(requireEnv('ADMIN_EMAIL'), requireEnv('ADMIN_PASSWORD'), name);
+}
+
+/** Five base-36 characters naming this run's rooms and guests. */
+export function runTag(): string {
+  return randomInt(0, 36 ** 5 - 1)
+    .toString(36)
+    .padStart(5, '0');
+}
+
+/** `K<tag>-<i>`: at most 10 characters (the spec's RoomNumber) for i < 1000. */
+export function roomNumber(tag: string, i: number): string {
+  return `K${tag}-${i}`;
+}
+
+/** Creates a load-test room or fails setup(): the VUs need real room ids. */
+export function createRoom(admin: Session, number: string): string {
+  const res = post(
+    '/api/rooms',
+    { number, type: 'double', capacity: 2, price_per_night: '100.00' },
+    'setup_rooms_create',
+    admin.accessToken,
+  );
+  if (!check(res, { 'room created': (r) => r.status === 201 }))
+    fail(`room ${number}: ${res.status} ${res.body}`);
+  return res.json('id') as string;
+}
+
+/**
+ * Every non-maintenance room of the first page (up to 100: bookings and reads spread over
+ * them), after creating load-test rooms until there are at least `count`.
+ */
+function ensureRooms(admin: Session, count: number, tag: string): string[] {
+  const res = get('/api/rooms?limit=100', 'setup_rooms_list');
+  if (!check(res, { 'rooms listed': (r) => r.status === 200 })) fail(`listing rooms: ${res.status}`);
+  const roomIds = (res.json('items') as Array<{ id: string; status: string }>)
     .filter((room) => room.status !== 'maintenance')
     .map((room) => room.id);
-  const runId = `${Date.now().toString(36)}${randomInt(0, 1295).toString(36)}`;
-  for (let i = roomIds.length; i < roomCount; i++) {
-    const res = post(
-      '/api/rooms',
-      { number: `K${runId}-${i}`, type: 'double', capacity: 2, price_per_night: '100.00' },
-      'rooms_create',
-      admin.accessToken,
-    );
-    check(res, { 'room created': (r) => r.status === 201 });
-    roomIds.push(res.json('id') as string);
-  }
-  roomIds = roomIds.slice(0, Math.max(roomCount, roomIds.length));
-  const password = __ENV.GUEST_PASSWORD || `k6-${runId}-password`;
-  const guests = [];
-  for (let i = 0; i < guestCount; i++) {
-    const email = `k6-${runId}-${i}@loadtest.example`;
-    const res = post('/api/auth/register', { name: `k6 guest ${i}`, email, password }, 'auth_register');
-    check(res, { 'guest registered': (r) => r.status === 201 });
-    guests.push({ email, password });
-  }
-  const staff =
-    __ENV.STAFF_EMAIL && __ENV.STAFF_PASSWORD
-      ? { email: __ENV.STAFF_EMAIL, password: __ENV.STAFF_PASSWORD }
-      : undefined;
-  return { roomIds, guests, staff };
+  for (let i = roomIds.length; i < count; i++) roomIds.push(createRoom(admin, roomNumber(tag, i)));
+  return roomIds;
 }
 
-/** Removes what setup() created that would block later runs: the test guests' open bookings. */
-export function teardownData(data: SetupData): void {
-  for (const guest of data.guests.slice(0, 50)) {
-    const session = login(guest.email, guest.password);
-    const res = get('/api/bookings?status=pending&limit=100', 'bookings_list', session.accessToken);
-    for (const booking of (res.json('items') as Array<{ id: string }> | undefined) ?? []) {
-      post(`/api/bookings/${booking.id}/cancel`, undefined, 'bookings_cancel', session.accessToken);
+/** Registers `count` guests (k6-<tag>-<i>@loadtest.example) or fails setup(). */
+export function registerGuests(count: number, tag: string): Guest[] {
+  const password = __ENV.GUEST_PASSWORD || `k6-${tag}-password`;
+  const guests: Guest[] = [];
+  for (let i = 0; i < count; i++) {
+    const email = `k6-${tag}-${i}@loadtest.example`;
+    const res = post('/api/auth/register', { name: `k6 guest ${i}`, email, password }, 'setup_auth_register');
+    if (!check(res, { 'guest registered': (r) => r.status === 201 }))
+      fail(`registering ${email}: ${res.status}`);
+    guests.push({ id: res.json('id') as string, email, password });
+  }
+  return guests;
+}
+
+/** Logs in as the admin, makes sure there are rooms and registers the test guests. */
+export function setupData(guestCount: number, roomCount = 20): SetupData {
+  const tag = runTag();
+  const admin = adminLogin('setup_auth_login');
+  return { roomIds: ensureRooms(admin, roomCount, tag), guests: registerGuests(guestCount, tag) };
+}
+
+/** Cancels the pending bookings a filter selects (every page); counts failures. */
+export function cancelPendingBookings(admin: Session, filter: string): void {
+  for (let cursor = ''; ;) {
+    const res = get(
+      `/api/bookings?status=pending&limit=100&${filter}${cursor}`,
+      'teardown_bookings_list',
+      admin.accessToken,
+    );
+    if (!check(res, { 'pending bookings listed': (r) => r.status === 200 })) {
+      teardownErrors.add(1);
+      return;
     }
+    for (const booking of res.json('items') as Array<{ id: string }>) {
+      const cancel = post(
+        `/api/bookings/${booking.id}/cancel`,
+        undefined,
+        'teardown_bookings_cancel',
+        admin.accessToken,
+      );
+      if (!check(cancel, { 'booking cancelled': (r) => r.status === 200 })) teardownErrors.add(1);
+    }
+    const next = res.json('next_cursor') as string | null;
+    if (!next) return;
+    cursor = `&cursor=${encodeURIComponent(next)}`;
+  }
+}
+
+/** Deletes the test guests (their refresh tokens go with them); counts failures. */
+export function deleteGuests(admin: Session, guests: Guest[]): void {
+  for (const guest of guests) {
+    const res = del(`/api/users/${guest.id}`, 'teardown_users_delete', admin.accessToken);
+    if (!check(res, { 'guest deleted': (r) => r.status === 204 })) teardownErrors.add(1);
   }
 }
 
 /**
- * Traffic mix modelled on a hotel site (per iteration, by probability):
- *   60 % availability search · 20 % room reads (list + detail) · 8 % own bookings list ·
- *    7 % login + token refresh · 5 % book a room and cancel it.
+ * Removes what setup() and the VUs left: every guest's pending bookings (an iteration stopped
+ * between booking and cancelling), then the guests. Never throws: a failed step is counted in
+ * teardown_errors, so crossed thresholds still end the run with exit code 99.
  */
-export function hotelTraffic(data: SetupData, session: Session): Session {
-  const roll = Math.random() * 100;
-  const start = randomInt(1, 120);
-  if (roll < 60) {
-    const res = get(
-      `/api/availability?check_in=${isoDate(start)}&check_out=${isoDate(start + randomInt(1, 7))}&guests=${randomInt(1, 2)}`,
-      'availability',
-    );
-    check(res, { 'availability 200': (r) => r.status === 200 });
-  } else if (roll < 80) {
-    const list = get('/api/rooms?limit=20', 'rooms_list');
-    check(list, { 'rooms 200': (r) => r.status === 200 });
-    const room = get(`/api/rooms/${data.roomIds[randomInt(0, data.roomIds.length - 1)]}`, 'rooms_get');
-    check(room, { 'room 200': (r) => r.status === 200 });
-  } else if (roll < 88) {
-    session = ensureFresh(session);
-    const res = get('/api/bookings?limit=20', 'bookings_list', session.accessToken);
-    check(res, { 'bookings 200': (r) => r.status === 200 });
-  } else if (roll < 95) {
-    session = refresh(login(session.email, session.password));
-  } else {
-    session = ensureFresh(session);
-    const roomId = data.roomIds[randomInt(0, data.roomIds.length - 1)];
-    const checkIn = randomInt(30, 700);
-    const res = post(
-      '/api/bookings',
-      {
-        room_id: roomId,
-        check_in: isoDate(checkIn),
-        check_out: isoDate(checkIn + randomInt(1, 4)),
-        guests: 1,
-      },
-      'bookings_create',
-      session.accessToken,
-    );
-    // 409 is a legitimate answer when another VU holds the room for those nights.
-    check(res, { 'booking 201 or 409': (r) => r.status === 201 || r.status === 409 });
-    if (res.status === 201) {
-      const cancel = post(
-        `/api/bookings/${res.json('id') as string}/cancel`,
-        undefined,
-        'bookings_cancel',
-        session.accessToken,
-      );
-      check(cancel, { 'cancel 200': (r) => r.status === 200 });
-    }
+export function teardownData(data: SetupData): void {
+  const admin = tryLogin(__ENV.ADMIN_EMAIL ?? '', __ENV.ADMIN_PASSWORD ?? '', 'teardown_auth_login');
+  if (!admin) {
+    teardownErrors.add(1); // the login's failed check names it; the guests and their bookings stay
+    return;
   }
-  return session;
+  for (const guest of data.guests) cancelPendingBookings(admin, `user_id=${guest.id}`);
+  deleteGuests(admin, data.guests);
 }
 
-/** Thresholds shared by load/stress/spike/soak; latency budgets per endpoint group (tag `name`). */
+type Action = 'availability' | 'rooms' | 'bookings' | 'visit' | 'book';
+
+/**
+ * The traffic mix of a hotel site, one cycle of 20 iterations: 12 availability searches
+ * (60 %), 4 room reads (list + detail, 20 %), 2 own-bookings lists (10 %), 1 visit that logs
+ * in, refreshes its token and logs out (5 %), 1 booking that is cancelled again (5 %). Iteration n of the test takes
+ * step n mod 20 (not dice), so any 20 consecutive iterations measure every group.
+ */
+/** Ten iterations: 6 searches, 2 room reads, 1 own-bookings list and `extra`. */
+const half = (extra: Action): Action[] => [
+  'availability',
+  'rooms',
+  'availability',
+  'bookings',
+  'availability',
+  'rooms',
+  'availability',
+  'availability',
+  extra,
+  'availability',
+];
+const cycle: Action[] = [...half('visit'), ...half('book')];
+
+/** The VU's guest session, logged in when an action first needs one (VU code has its own module state). */
+let vuSession: Session | undefined;
+
+function guestOf(data: SetupData): Guest {
+  return data.guests[(exec.vu.idInTest - 1) % data.guests.length]!;
+}
+
+function guestSession(data: SetupData): Session {
+  const guest = guestOf(data);
+  vuSession = vuSession ? ensureFresh(vuSession) : login(guest.email, guest.password);
+  return vuSession;
+}
+
+function searchAvailability(): void {
+  const start = randomInt(1, 120);
+  const res = get(
+    `/api/availability?check_in=${isoDate(start)}&check_out=${isoDate(start + randomInt(1, 7))}&guests=${randomInt(1, 2)}`,
+    'availability',
+  );
+  check(res, { 'availability 200': (r) => r.status === 200 });
+}
+
+function readRooms(data: SetupData): void {
+  const list = get('/api/rooms?limit=20', 'rooms_list');
+  check(list, { 'rooms 200': (r) => r.status === 200 });
+  const room = get(`/api/rooms/${data.roomIds[randomInt(0, data.roomIds.length - 1)]}`, 'rooms_get');
+  check(room, { 'room 200': (r) => r.status === 200 });
+}
+
+function listOwnBookings(data: SetupData): void {
+  const res = get('/api/bookings?limit=20', 'bookings_list', guestSession(data).accessToken);
+  check(res, { 'bookings 200': (r) => r.status === 200 });
+}
+
+/** A short visit of its own: log in, refresh the token once, log out (no refresh token is left live). */
+function visit(data: SetupData): void {
+  const guest = guestOf(data);
+  logout(refresh(login(guest.email, guest.password)));
+}
+
+function bookAndCancel(data: SetupData): void {
+  const session = guestSession(data);
+  const checkIn = randomInt(30, 700);
+  const res = post(
+    '/api/bookings',
+    {
+      room_id: data.roomIds[randomInt(0, data.roomIds.length - 1)],
+      check_in: isoDate(checkIn),
+      check_out: isoDate(checkIn + randomInt(1, 4)),
+      guests: 1,
+    },
+    'bookings_create',
+    session.accessToken,
+  );
+  // 409 is a legitimate answer when another VU holds the room for those nights.
+  check(res, { 'booking 201 or 409': (r) => r.status === 201 || r.status === 409 });
+  if (res.status !== 201) return;
+  const cancel = post(
+    `/api/bookings/${res.json('id') as string}/cancel`,
+    undefined,
+    'bookings_cancel',
+    session.accessToken,
+  );
+  check(cancel, { 'cancel 200': (r) => r.status === 200 });
+}
+
+/** One iteration of a VU: the next step of the traffic mix, then think time. */
+export function vuTraffic(data: SetupData): void {
+  const action = cycle[exec.scenario.iterationInTest % cycle.length]!;
+  if (action === 'availability') searchAvailability();
+  else if (action === 'rooms') readRooms(data);
+  else if (action === 'bookings') listOwnBookings(data);
+  else if (action === 'visit') visit(data);
+  else bookAndCancel(data);
+  thinkTime();
+}
+
+/** The groups the traffic mix measures (tag `name`), with their latency budgets in ms (p95, p99). */
+const budgets: Record<string, [number, number]> = {
+  availability: [150, 300],
+  rooms_list: [100, 250],
+  rooms_get: [50, 150],
+  bookings_list: [100, 250],
+  bookings_create: [100, 250],
+  bookings_cancel: [100, 250],
+  auth_login: [400, 800],
+  auth_refresh: [100, 250],
+  auth_logout: [100, 250],
+};
+
+/**
+ * Thresholds shared by smoke/load/stress/spike/soak: checks, errors, latency budgets per group
+ * (scaled), and `count>0` on every group's requests, because k6 passes a latency threshold of
+ * a group that recorded nothing (an empty Trend reads 0).
+ */
 export function standardThresholds(scale = 1): Record<string, string[]> {
   const ms = (n: number) => Math.round(n * scale);
-  return {
+  const thresholds: Record<string, string[]> = {
     checks: ['rate>0.99'],
     http_req_failed: ['rate<0.01'],
     server_errors: ['count<1'],
-    'http_req_duration{name:availability}': [`p(95)<${ms(150)}`, `p(99)<${ms(300)}`],
-    'http_req_duration{name:rooms_list}': [`p(95)<${ms(100)}`, `p(99)<${ms(250)}`],
-    'http_req_duration{name:rooms_get}': [`p(95)<${ms(50)}`, `p(99)<${ms(150)}`],
-    'http_req_duration{name:bookings_list}': [`p(95)<${ms(100)}`, `p(99)<${ms(250)}`],
-    'http_req_duration{name:bookings_create}': [`p(95)<${ms(100)}`, `p(99)<${ms(250)}`],
-    'http_req_duration{name:auth_login}': [`p(95)<${ms(400)}`, `p(99)<${ms(800)}`],
-    'http_req_duration{name:auth_refresh}': [`p(95)<${ms(100)}`, `p(99)<${ms(250)}`],
+    teardown_errors: ['count==0'],
   };
+  for (const [group, [p95, p99]] of Object.entries(budgets)) {
+    thresholds[`http_req_duration{name:${group}}`] = [`p(95)<${ms(p95)}`, `p(99)<${ms(p99)}`];
+    thresholds[`http_reqs{name:${group}}`] = ['count>0'];
+  }
+  return thresholds;
 }
 
-/** Per-VU session, created lazily (VU code runs in its own JS runtime). */
-let vuSession: Session | undefined;
-export function vuTraffic(data: SetupData): void {
-  const guest = data.guests[(__VU - 1) % data.guests.length];
-  vuSession = hotelTraffic(data, vuSession ?? login(guest.email, guest.password));
+/**
+ * The options every traffic script shares: standardThresholds(scale), and 3 minutes for setup()
+ * and teardown(), which register and delete up to 100 guests (k6's default of 60 s can be short).
+ */
+export function trafficOptions(latencyScale = 1) {
+  return { thresholds: standardThresholds(latencyScale), setupTimeout: '3m', teardownTimeout: '3m' };
 }

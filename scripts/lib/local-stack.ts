@@ -2,11 +2,12 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from '../../tooling/embedded-postgres';
-import { bootstrapServer, type BootstrappedDatabase } from './bootstrap';
-import { freePort } from './ports';
+import { ConfigError } from '@myhotel/common';
+import { bootstrapServer, type BootstrappedDatabase } from '../../tooling/bootstrap-database';
+import { freePort } from '../../tooling/free-port';
 
-export const repoRoot = join(__dirname, '..', '..');
-export const dataDir = join(repoRoot, '.data');
+const repoRoot = join(__dirname, '..', '..');
+const dataDir = join(repoRoot, '.data');
 
 /** Dev-only secrets, generated on first start and kept under .data/ (never used outside the launcher). */
 export interface LocalSecrets {
@@ -38,6 +39,41 @@ export function localSecrets(): LocalSecrets {
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   chmodSync(file, 0o600);
   return secrets;
+}
+
+/** The first admin the launcher has auth create. */
+export interface LauncherAdmin {
+  email: string;
+  password: string;
+  name: string;
+  /** From ADMIN_EMAIL/ADMIN_PASSWORD (else the generated demo admin). */
+  configured: boolean;
+}
+
+const demoAdminEmail = 'admin@myhotel.local';
+
+/**
+ * ADMIN_EMAIL and ADMIN_PASSWORD when both are set (as the README's configuration says: auth
+ * creates the first admin from them); otherwise the demo admin with its generated password.
+ * One without the other is a mistake worth stopping for.
+ */
+export function launcherAdmin(env: NodeJS.ProcessEnv, secrets: LocalSecrets): LauncherAdmin {
+  const { ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_NAME } = env;
+  if (ADMIN_EMAIL && ADMIN_PASSWORD) {
+    return {
+      email: ADMIN_EMAIL,
+      password: ADMIN_PASSWORD,
+      name: ADMIN_NAME || 'Administrator',
+      configured: true,
+    };
+  }
+  if (ADMIN_EMAIL || ADMIN_PASSWORD) {
+    const [given, missing] = ADMIN_EMAIL
+      ? ['ADMIN_EMAIL', 'ADMIN_PASSWORD']
+      : ['ADMIN_PASSWORD', 'ADMIN_EMAIL'];
+    throw new ConfigError([`${missing}: Required when ${given} is set`]);
+  }
+  return { email: demoAdminEmail, password: secrets.adminPassword, name: 'Demo Admin', configured: false };
 }
 
 export interface LocalDatabase {

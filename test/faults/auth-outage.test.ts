@@ -6,30 +6,25 @@
  * refetch attempt really fails.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  call,
-  killAllServices,
-  migrateAll,
-  sharedDatabase,
-  sleep,
-  spawnService,
-  tokenSigner,
-  type Answer,
-  type FaultDatabase,
-  type ServiceProcess,
-} from './support';
+import { call, type Answer } from '../support/http-client';
+import { releaseAll } from '../support/teardown';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { spawnService, type ServiceProcess } from '../support/processes';
+import { tokenSigner } from '../support/tokens';
+import { migrateAll } from '../support/hotel';
 import { newSigningKeyPem } from '../support/auth';
 import { tamperedTokens } from '../support/tokens';
 
 jest.setTimeout(60_000);
 
-let db: (FaultDatabase & { drop(): Promise<void> }) | undefined;
+let db: TestDatabase | undefined;
 let auth: ServiceProcess;
 let hotel: ServiceProcess;
 let privateKey: string;
 
 beforeAll(async () => {
-  db = await sharedDatabase();
+  db = await createTestDatabase();
   privateKey = newSigningKeyPem();
   await migrateAll(db, privateKey);
   auth = await spawnService('auth', { DATABASE_URL: db.urlFor('auth'), JWT_PRIVATE_KEY: privateKey });
@@ -41,10 +36,7 @@ beforeAll(async () => {
   });
 });
 
-afterAll(async () => {
-  await killAllServices();
-  await db?.drop();
-});
+afterAll(() => releaseAll({ db }));
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 

@@ -7,31 +7,30 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import {
   call,
+  isUnavailableProblem,
+  type Answer,
+  tallyOutcomes,
+  unexpectedOutcomes,
+} from '../support/http-client';
+import {
   createRooms,
   existingBookings,
-  isUnavailableProblem,
-  killAllServices,
-  migrateAll,
   orphanCounts,
   runLoops,
-  serveJwks,
-  sharedDatabase,
-  sleep,
   slotBooking,
-  spawnService,
-  superQuery,
-  tokenSigner,
-  waitFor,
-  day,
-  type Answer,
-  type FaultDatabase,
-  type ServiceProcess,
-} from './support';
-import { newSigningKeyPem } from '../support/auth';
+  holdRoomLock,
+} from '../support/booking-load';
+import { releaseAll } from '../support/teardown';
+import { superQuery, type TestDatabase } from '../support/database';
+import type { tokenSigner } from '../support/tokens';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startHotelProcess, type ServiceProcess } from '../support/processes';
+import { pollUntil } from '../../tooling/readiness';
+import { day } from '../support/hotel';
 
 jest.setTimeout(60_000);
 
-let db: (FaultDatabase & { drop(): Promise<void> }) | undefined;
+let db: TestDatabase | undefined;
 let jwks: { url: string; close(): Promise<void> } | undefined;
 let hotel: ServiceProcess;
 let signer: Awaited<ReturnType<typeof tokenSigner>>;
@@ -52,21 +51,11 @@ const terminateHotelSessions = async (): Promise<number> =>
   ).length;
 
 beforeAll(async () => {
-  db = await sharedDatabase();
-  const privateKey = newSigningKeyPem();
-  await migrateAll(db, privateKey);
-  jwks = await serveJwks(privateKey);
-  signer = await tokenSigner(privateKey);
-  hotel = await spawnService('hotel', { DATABASE_URL: db.urlFor('hotel'), JWKS_URL: jwks.url });
+  ({ db, jwks, signer, hotel } = await startHotelProcess());
   roomIds = await createRooms(hotel, await signer.bearer('admin'), 21);
 });
 
-afterAll(async () => {
-  await killAllServices();
-  for (const client of clients) await client.end().catch(() => undefined);
-  await jwks?.close();
-  await db?.drop();
-});
+afterAll(() => releaseAll({ clients, jwks, db }));
 
 describe('a booking transaction killed midway', () => {
   it('at a known point (after its first writes): 503, nothing left behind, the retry succeeds', async () => {
@@ -77,18 +66,14 @@ describe('a booking transaction killed midway', () => {
 
     // Hold the room row: the booking transaction claims its Idempotency-Key (DELETE + INSERT),
     // then blocks on the room lock (SELECT … FOR KEY SHARE).
-    const locker = new Client({ connectionString: db!.superuserUrl });
-    locker.on('error', () => undefined); // a dropped idle session must not crash the test process
+    const locker = await holdRoomLock(db!, room);
     clients.push(locker);
-    await locker.connect();
-    await locker.query('BEGIN');
-    await locker.query('SELECT 1 FROM hotel.rooms WHERE id = $1 FOR UPDATE', [room]);
     const pending = call(hotel.base, 'POST', '/api/bookings', {
       headers: { ...guest, 'idempotency-key': key },
       body,
       timeoutMs: 15_000,
     });
-    const blocked = await waitFor(
+    const blocked = await pollUntil(
       'the booking transaction to wait on the room lock',
       async () =>
         (
@@ -161,7 +146,7 @@ describe('a booking transaction killed midway', () => {
     let kills = 0;
     let rounds = 0;
     try {
-      await waitFor('first bookings', async () => load.results.some((r) => r.status === 201), 10_000);
+      await pollUntil('first bookings', async () => load.results.some((r) => r.status === 201), 10_000);
       // Terminate every hotel session every 100 ms for 3 s, until some bookings were hit.
       const until = Date.now() + 3000;
       while (
@@ -176,25 +161,25 @@ describe('a booking transaction killed midway', () => {
       await sleep(0);
     }
     const stoppedKillingAt = Date.now();
-    const recovered = await waitFor(
+    const recovered = await pollUntil(
       'a booking succeeding after the kills stopped',
       async () => load.results.find((r) => r.start >= stoppedKillingAt && r.status === 201),
       10_000,
-    );
+    ).catch((err: Error) => {
+      const after = load.results.filter((r) => r.start >= stoppedKillingAt);
+      throw new Error(
+        `${err.message}; answers since: ${JSON.stringify(after.map((r) => `${r.method} ${r.error ?? r.status} ${r.ms}ms ${r.body.slice(0, 160)}`))}` +
+          `\nhotel log:\n${hotel.output().slice(-6000)}`,
+      );
+    });
     await sleep(300);
     const samples = await load.stop();
 
-    const byStatus = samples.reduce<Record<string, number>>((acc, r) => {
-      const k = r.error ?? String(r.status);
-      acc[k] = (acc[k] ?? 0) + 1;
-      return acc;
-    }, {});
+    const byStatus = tallyOutcomes(samples);
     // Killed requests answer 503 problem+json; nothing else but success.
-    const unexpected = samples.filter(
-      (r) => !(r.status === 200 || r.status === 201 || isUnavailableProblem(r)),
-    );
+    const unexpected = unexpectedOutcomes(samples);
     if (unexpected.length > 0) console.warn(`hotel log:\n${hotel.output().slice(-8000)}`);
-    expect(unexpected.map((r) => `${r.method} ${r.path} → ${r.error ?? r.status} ${r.body}`)).toEqual([]);
+    expect(unexpected).toEqual([]);
     expect(samples.filter((r) => r.status === 503).length).toBeGreaterThan(0);
     expect(Math.max(...samples.map((r) => r.ms))).toBeLessThan(6000);
 

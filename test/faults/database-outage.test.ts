@@ -8,25 +8,19 @@ import { randomUUID } from 'node:crypto';
 import { documentedOperations } from '../support/status-coverage';
 import {
   call,
-  createRooms,
-  existingBookings,
   isUnavailableProblem,
-  killAllServices,
-  migrateAll,
-  orphanCounts,
-  runLoops,
-  signalPostgres,
-  sleep,
-  slotBooking,
-  spawnService,
-  startOwnPostgres,
-  tokenSigner,
-  waitFor,
-  day,
   type Answer,
-  type OwnPostgres,
-  type ServiceProcess,
-} from './support';
+  tallyOutcomes,
+  unexpectedOutcomes,
+} from '../support/http-client';
+import { createRooms, existingBookings, orphanCounts, runLoops, slotBooking } from '../support/booking-load';
+import { killAllNodeProcesses } from '../../tooling/node-process';
+import { signalPostgres, startOwnPostgres, type OwnPostgres } from '../support/own-postgres';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { spawnService, type ServiceProcess } from '../support/processes';
+import { tokenSigner } from '../support/tokens';
+import { pollUntil } from '../../tooling/readiness';
+import { day, migrateAll } from '../support/hotel';
 import { newSigningKeyPem } from '../support/auth';
 
 jest.setTimeout(90_000);
@@ -62,7 +56,7 @@ let frozen = false;
 
 afterAll(async () => {
   if (frozen && pg) signalPostgres(pg, 'SIGCONT');
-  await killAllServices();
+  await killAllNodeProcesses();
   await pg?.destroy();
 });
 
@@ -219,7 +213,7 @@ describe('database outage while requests flow', () => {
 
     try {
       // Healthy traffic first.
-      await waitFor(
+      await pollUntil(
         '20 successful bookings',
         async () => (load.results.filter((r) => r.status === 201).length >= 20 ? true : undefined),
         20_000,
@@ -228,13 +222,13 @@ describe('database outage while requests flow', () => {
       const stopAt = Date.now();
       await pg!.stop();
       const stoppedAt = Date.now();
-      const notReady = await waitFor(
+      const notReady = await pollUntil(
         'readiness 503',
         async () => probes.find((p) => p.probe === 'readyz' && p.start >= stopAt && p.status === 503),
         10_000,
       );
       // Stay down long enough for every kind of request to meet the outage.
-      await waitFor(
+      await pollUntil(
         '503s for reads and writes during the outage',
         async () => {
           const during = load.results.filter((r) => r.start >= stoppedAt && isUnavailableProblem(r));
@@ -253,17 +247,17 @@ describe('database outage while requests flow', () => {
 
       await pg!.start();
       const upAt = Date.now();
-      const ready = await waitFor(
+      const ready = await pollUntil(
         'readiness 200 after restart',
         async () => probes.find((p) => p.probe === 'readyz' && p.start >= upAt && p.status === 200),
         10_000,
       );
-      const firstBooking = await waitFor(
+      const firstBooking = await pollUntil(
         'a booking succeeding after restart',
         async () => load.results.find((r) => r.kind === 'booking' && r.start >= upAt && r.status === 201),
         10_000,
       );
-      const firstRead = await waitFor(
+      const firstRead = await pollUntil(
         'a read succeeding after restart',
         async () => load.results.find((r) => r.kind !== 'booking' && r.start >= upAt && r.status === 200),
         10_000,
@@ -277,17 +271,11 @@ describe('database outage while requests flow', () => {
       const unavailable = samples.filter((r) => r.status === 503);
       const maxLatency = Math.max(...samples.map((r) => r.ms));
       const maxOutageLatency = Math.max(0, ...outage.map((r) => r.ms));
-      const byStatus = samples.reduce<Record<string, number>>((acc, r) => {
-        const key = r.error ?? String(r.status);
-        acc[key] = (acc[key] ?? 0) + 1;
-        return acc;
-      }, {});
+      const byStatus = tallyOutcomes(samples);
 
       // Every answer is a success or a 503 problem+json with Retry-After: no hang, no 500, no reset.
-      const unexpected = samples.filter(
-        (r) => !(r.status === 200 || r.status === 201 || isUnavailableProblem(r)),
-      );
-      expect(unexpected.map((r) => `${r.method} ${r.path} → ${r.error ?? r.status} ${r.body}`)).toEqual([]);
+      const unexpected = unexpectedOutcomes(samples);
+      expect(unexpected).toEqual([]);
       expect(maxLatency).toBeLessThan(6000);
       expect(unavailable.length).toBeGreaterThan(0);
 
@@ -358,11 +346,15 @@ describe('database outage while requests flow', () => {
       await sleep(100);
     });
     try {
-      await waitFor('bookings', async () => load.results.filter((r) => r.status === 201).length >= 5, 20_000);
+      await pollUntil(
+        'bookings',
+        async () => load.results.filter((r) => r.status === 201).length >= 5,
+        20_000,
+      );
       const frozenAt = Date.now();
       signalPostgres(pg!, 'SIGSTOP');
       frozen = true;
-      const notReady = await waitFor(
+      const notReady = await pollUntil(
         'readiness 503',
         async () => probes.find((p) => p.start >= frozenAt && p.status === 503),
         10_000,
@@ -371,12 +363,12 @@ describe('database outage while requests flow', () => {
       signalPostgres(pg!, 'SIGCONT');
       frozen = false;
       const thawedAt = Date.now();
-      const ready = await waitFor(
+      const ready = await pollUntil(
         'readiness 200',
         async () => probes.find((p) => p.start >= thawedAt && p.status === 200),
         15_000,
       );
-      const firstBooking = await waitFor(
+      const firstBooking = await pollUntil(
         'a booking after the thaw',
         async () => load.results.find((r) => r.kind === 'booking' && r.start >= thawedAt && r.status === 201),
         15_000,
@@ -384,11 +376,7 @@ describe('database outage while requests flow', () => {
       await sleep(500);
       const samples = await load.stop();
       await probeLoop.stop();
-      const byStatus = samples.reduce<Record<string, number>>((acc, r) => {
-        const key = r.error ?? String(r.status);
-        acc[key] = (acc[key] ?? 0) + 1;
-        return acc;
-      }, {});
+      const byStatus = tallyOutcomes(samples);
       const maxLatency = Math.max(...samples.map((r) => r.ms));
       console.warn(
         `[faults] database frozen: ${samples.length} requests ${JSON.stringify(byStatus)}; readyz 503 after ` +
@@ -400,10 +388,8 @@ describe('database outage while requests flow', () => {
               ', ',
             )}); readyz 200 ${ready.end - thawedAt} ms and booking ${firstBooking.end - thawedAt} ms after the thaw`,
       );
-      const unexpected = samples.filter(
-        (r) => !(r.status === 200 || r.status === 201 || isUnavailableProblem(r)),
-      );
-      expect(unexpected.map((r) => `${r.method} ${r.path} → ${r.error ?? r.status} ${r.body}`)).toEqual([]);
+      const unexpected = unexpectedOutcomes(samples);
+      expect(unexpected).toEqual([]);
       expect(maxLatency).toBeLessThan(6000);
       expect(ready.end - thawedAt).toBeLessThan(5000);
       expect(firstBooking.end - thawedAt).toBeLessThan(5000);

@@ -5,31 +5,21 @@
  */
 import { Agent } from 'node:http';
 import { Client } from 'pg';
-import {
-  call,
-  createRooms,
-  killAllServices,
-  migrateAll,
-  serveJwks,
-  sharedDatabase,
-  slotBooking,
-  spawnService,
-  superQuery,
-  tokenSigner,
-  waitFor,
-  day,
-  type Answer,
-  type FaultDatabase,
-  type ServiceProcess,
-} from './support';
-import { newSigningKeyPem } from '../support/auth';
+import { call, type Answer } from '../support/http-client';
+import { createRooms, slotBooking, holdRoomLock } from '../support/booking-load';
+import { releaseAll } from '../support/teardown';
+import { superQuery, type TestDatabase } from '../support/database';
+import type { tokenSigner } from '../support/tokens';
+import { startHotelProcess, type ServiceProcess } from '../support/processes';
+import { pollUntil } from '../../tooling/readiness';
+import { day } from '../support/hotel';
 
 jest.setTimeout(60_000);
 
 const delayMs = 1000;
 const timeoutMs = 5000;
 
-let db: (FaultDatabase & { drop(): Promise<void> }) | undefined;
+let db: TestDatabase | undefined;
 let jwks: { url: string; close(): Promise<void> } | undefined;
 let hotel: ServiceProcess;
 let signer: Awaited<ReturnType<typeof tokenSigner>>;
@@ -37,26 +27,13 @@ const agents: Agent[] = [];
 const clients: Client[] = [];
 
 beforeAll(async () => {
-  db = await sharedDatabase();
-  const privateKey = newSigningKeyPem();
-  await migrateAll(db, privateKey);
-  jwks = await serveJwks(privateKey);
-  signer = await tokenSigner(privateKey);
-  hotel = await spawnService('hotel', {
-    DATABASE_URL: db.urlFor('hotel'),
-    JWKS_URL: jwks.url,
+  ({ db, jwks, signer, hotel } = await startHotelProcess({
     SHUTDOWN_DELAY_MS: String(delayMs),
     SHUTDOWN_TIMEOUT_MS: String(timeoutMs),
-  });
+  }));
 });
 
-afterAll(async () => {
-  await killAllServices();
-  for (const agent of agents) agent.destroy();
-  for (const client of clients) await client.end().catch(() => undefined);
-  await jwks?.close();
-  await db?.drop();
-});
+afterAll(() => releaseAll({ agents, clients, jwks, db }));
 
 describe('SIGTERM under load', () => {
   it('drains: readiness 503 first, in-flight requests answered, then refuses, exits 0 in time', async () => {
@@ -108,12 +85,8 @@ describe('SIGTERM under load', () => {
     try {
       // The slow request: its transaction blocks on the room row locked by a superuser session,
       // and it goes out on a kept-alive connection that already served a request.
-      const locker = new Client({ connectionString: db!.superuserUrl });
-      locker.on('error', () => undefined); // a dropped idle session must not crash the test process
+      const locker = await holdRoomLock(db!, slowRoom);
       clients.push(locker);
-      await locker.connect();
-      await locker.query('BEGIN');
-      await locker.query('SELECT 1 FROM hotel.rooms WHERE id = $1 FOR UPDATE', [slowRoom]);
       const slowAgent = new Agent({ keepAlive: true, maxSockets: 1 });
       agents.push(slowAgent);
       expect((await call(hotel.base, 'GET', '/api/rooms?limit=1', { agent: slowAgent })).status).toBe(200);
@@ -124,7 +97,7 @@ describe('SIGTERM under load', () => {
         body: slowBody,
         timeoutMs: 20_000,
       });
-      await waitFor(
+      await pollUntil(
         'the booking transaction to wait on the room lock',
         async () =>
           (
@@ -136,16 +109,20 @@ describe('SIGTERM under load', () => {
           ).length > 0,
         10_000,
       );
-      await waitFor('steady traffic', async () => samples.filter((s) => s.status < 300).length >= 30, 15_000);
+      await pollUntil(
+        'steady traffic',
+        async () => samples.filter((s) => s.status < 300).length >= 30,
+        15_000,
+      );
 
       sigtermAt = Date.now();
       hotel.child.kill('SIGTERM');
-      const notReady = await waitFor(
+      const notReady = await pollUntil(
         'readiness 503',
         async () => probes.find((p) => p.start >= sigtermAt && p.status === 503),
         5000,
       );
-      const firstRefusal = await waitFor(
+      const firstRefusal = await pollUntil(
         'the listener to close (connection refused)',
         async () => probes.find((p) => p.start >= sigtermAt && p.error === 'ECONNREFUSED'),
         delayMs + 5000,

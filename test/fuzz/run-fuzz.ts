@@ -16,19 +16,18 @@
  * $MYHOTEL_PYTHON, else python3.11, else python3 (3.9 or newer).
  */
 import { execFile, spawn } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { bootstrapServer } from '../../scripts/lib/bootstrap';
-import { freePort } from '../../scripts/lib/ports';
+import { bootstrapServer } from '../../tooling/bootstrap-database';
+import { freePort } from '../../tooling/free-port';
 import { startEmbeddedPostgres } from '../../tooling/embedded-postgres';
-import { migrateAuth } from '../../services/auth/src/cli/migrate';
-import { migrateHotel } from '../../services/hotel/src/cli/migrate';
-import { seedDemo } from '../../services/hotel/src/cli/seed-demo';
+import { seedDemo } from '@myhotel/hotel';
 import { specOperations } from '../support/spec';
-import { killAllServices, spawnService, stopService, type ServiceProcess } from '../support/processes';
+import { killAllNodeProcesses, stopNodeProcess } from '../../tooling/node-process';
+import type { ServiceProcess } from '../support/processes';
+import { startStack } from '../support/stack';
 
 const execFileAsync = promisify(execFile);
 
@@ -376,33 +375,16 @@ export async function runFuzz(options: FuzzOptions = {}): Promise<FuzzResult> {
     ]);
     const db = database!;
 
-    const jwt = { JWT_ISSUER: 'myhotel-auth', JWT_AUDIENCE: 'myhotel' };
-    const common = { ...jwt, NODE_ENV: 'test', LOG_LEVEL: 'warn', SHUTDOWN_DELAY_MS: '0' };
-    const [authPort, hotelPort] = await Promise.all([freePort(), freePort()]);
     const admin = { email: 'admin@fuzz.example', password: 'fuzz-admin-password' };
-    const authEnv = {
-      ...common,
-      DATABASE_URL: db.authUrl,
-      JWT_PRIVATE_KEY: generateKeyPairSync('ed25519')
-        .privateKey.export({ format: 'pem', type: 'pkcs8' })
-        .toString(),
-      ACCESS_TOKEN_TTL_SECONDS: '3600',
-      ADMIN_EMAIL: admin.email,
-      ADMIN_PASSWORD: admin.password,
-    };
-    const hotelEnv = {
-      ...common,
-      DATABASE_URL: db.hotelUrl,
-      JWKS_URL: `http://127.0.0.1:${authPort}/.well-known/jwks.json`,
-    };
-    await Promise.all([migrateAuth(authEnv), migrateHotel(hotelEnv)]);
+    // NODE_ENV=test: the services also validate their own responses. Up to ~4 MB of each
+    // service's log (LOG_LEVEL=warn): the stack traces behind findings.
+    const { auth, hotel, hotelEnv } = await startStack({
+      database: db,
+      admin,
+      env: { NODE_ENV: 'test', LOG_LEVEL: 'warn', SHUTDOWN_DELAY_MS: '0', ACCESS_TOKEN_TTL_SECONDS: '3600' },
+      spawnOptions: { readyTimeoutMs: 60_000, keepOutputChars: 4_000_000 },
+    });
     await seedDemo(hotelEnv);
-    // Up to ~4 MB of each service's log (LOG_LEVEL=warn): the stack traces behind findings.
-    const spawnOptions = { readyTimeoutMs: 60_000, keepOutputChars: 4_000_000 };
-    const [auth, hotel] = await Promise.all([
-      spawnService('auth', authEnv, { ...spawnOptions, port: authPort }),
-      spawnService('hotel', hotelEnv, { ...spawnOptions, port: hotelPort }),
-    ]);
     services.push(auth, hotel);
     const tokens = await createAccounts(auth.base, hotel.base, admin);
     log(
@@ -439,8 +421,8 @@ export async function runFuzz(options: FuzzOptions = {}): Promise<FuzzResult> {
       .join('\n');
     return { ok: failed.length === 0, budget, runs, report, serviceLogs, durationMs: Date.now() - started };
   } finally {
-    await Promise.all(services.map((service) => stopService(service, 10_000)));
-    await killAllServices(); // one that failed to start while the other did
+    await Promise.all(services.map((service) => stopNodeProcess(service, 10_000)));
+    await killAllNodeProcesses(); // one that failed to start while the other did
     await database?.stop().catch(() => undefined);
     await fs.rm(workDir, { recursive: true, force: true });
   }

@@ -1,13 +1,14 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createMetrics, Lifecycle, createLogger } from '@myhotel/common';
 import supertest from 'supertest';
-import { createAuthApp } from '../../services/auth/src/app';
-import { migrateAuth } from '../../services/auth/src/cli/migrate';
-import { loadAuthConfig } from '../../services/auth/src/config';
-import { createAuthDataSource } from '../../services/auth/src/data/data-source';
-import { loadSigningKeys } from '../../services/auth/src/domain/signing-keys';
+import {
+  createAuthApp,
+  migrateAuth,
+  loadAuthConfig,
+  createAuthDataSource,
+  loadSigningKeys,
+} from '@myhotel/auth';
 import { createTestDatabase, type TestDatabase } from './database';
-import { statusLogEnv } from './status-coverage';
 
 export const testIssuer = 'myhotel-auth';
 export const testAudience = 'myhotel';
@@ -16,20 +17,22 @@ export function newSigningKeyPem(): string {
   return generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
 }
 
+/** The environment of a service in-process in a test, as its role on `db`. */
+export function inProcessEnv(db: TestDatabase, role: 'auth' | 'hotel'): NodeJS.ProcessEnv {
+  return {
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DATABASE_URL: db.urlFor(role),
+    JWT_ISSUER: testIssuer,
+    JWT_AUDIENCE: testAudience,
+  };
+}
+
 export async function authEnv(
   db: TestDatabase,
   overrides: Record<string, string> = {},
 ): Promise<NodeJS.ProcessEnv> {
-  return {
-    NODE_ENV: 'test',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    DATABASE_URL: db.urlFor('auth'),
-    JWT_ISSUER: testIssuer,
-    JWT_AUDIENCE: testAudience,
-    JWT_PRIVATE_KEY: newSigningKeyPem(),
-    ...statusLogEnv(),
-    ...overrides,
-  };
+  return { ...inProcessEnv(db, 'auth'), JWT_PRIVATE_KEY: newSigningKeyPem(), ...overrides };
 }
 
 /** The auth service in-process on its own fresh database, with real migrations. */
@@ -74,6 +77,13 @@ export async function startAuthForTest(overrides: Record<string, string> = {}, d
     };
   }
 
+  async function countUsers(): Promise<number> {
+    const [row] = (await dataSource.query('SELECT count(*)::int AS n FROM auth.users')) as Array<{
+      n: number;
+    }>;
+    return row!.n;
+  }
+
   return {
     app,
     http,
@@ -85,6 +95,7 @@ export async function startAuthForTest(overrides: Record<string, string> = {}, d
     users,
     lifecycle,
     user,
+    countUsers,
     async close() {
       await dataSource.destroy();
       if (!database) await db.drop();
@@ -93,3 +104,13 @@ export async function startAuthForTest(overrides: Record<string, string> = {}, d
 }
 
 export type AuthHarness = Awaited<ReturnType<typeof startAuthForTest>>;
+
+/** The auth harness of one test file: started before its tests, closed after them. */
+export function authHarnessForFile(overrides: Record<string, string> = {}): AuthHarness {
+  const harness = {} as AuthHarness;
+  beforeAll(async () => {
+    Object.assign(harness, await startAuthForTest(overrides));
+  });
+  afterAll(() => harness.close());
+  return harness;
+}

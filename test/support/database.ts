@@ -1,13 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { bootstrapDatabase } from '../../scripts/lib/bootstrap';
+import { bootstrapDatabase } from '../../tooling/bootstrap-database';
 
 export const testPasswords = { auth: 'auth-test-password', hotel: 'hotel-test-password' };
 
-export interface TestDatabase {
+/** A database bootstrapped as in production: the superuser's URL and each service role's. */
+export interface ServiceDatabase {
   name: string;
   superuserUrl: string;
   urlFor(role: 'auth' | 'hotel'): string;
+}
+
+export interface TestDatabase extends ServiceDatabase {
   drop(): Promise<void>;
 }
 
@@ -18,15 +22,7 @@ function serverUrl(): string {
   return url;
 }
 
-async function asSuperuser(sql: string): Promise<void> {
-  const client = new Client({ connectionString: `${serverUrl()}/postgres` });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const asSuperuser = (sql: string) => superQuery({ superuserUrl: `${serverUrl()}/postgres` }, sql);
 
 /** A fresh, bootstrapped database of the shared test server (one per test file). */
 export async function createTestDatabase(): Promise<TestDatabase> {
@@ -39,6 +35,23 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     name,
     superuserUrl,
     urlFor: (role) => `postgres://${role}:${testPasswords[role]}@${host}/${name}`,
-    drop: () => asSuperuser(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+    drop: async () => {
+      await asSuperuser(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
   };
+}
+
+/** Runs one query as superuser on a short-lived connection. */
+export async function superQuery<T = Record<string, unknown>>(
+  db: Pick<ServiceDatabase, 'superuserUrl'>,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  const client = new Client({ connectionString: db.superuserUrl });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
 }

@@ -2,30 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { createLogger, createMetrics, Lifecycle, localKeySet, type Role } from '@myhotel/common';
 import type { JWTVerifyGetKey } from 'jose';
 import supertest from 'supertest';
-import { AccessTokenSigner } from '../../services/auth/src/domain/tokens';
-import { createHotelApp } from '../../services/hotel/src/app';
-import { migrateHotel } from '../../services/hotel/src/cli/migrate';
-import { loadHotelConfig } from '../../services/hotel/src/config';
-import { createHotelDataSource } from '../../services/hotel/src/data/data-source';
-import { addDays, todayUtc } from '../../services/hotel/src/domain/dates';
-import { startAuthForTest, testAudience, testIssuer } from './auth';
-import { createTestDatabase, type TestDatabase } from './database';
-import { statusLogEnv } from './status-coverage';
+import { AccessTokenSigner, migrateAuth } from '@myhotel/auth';
+import { createHotelApp, migrateHotel, loadHotelConfig, createHotelDataSource } from '@myhotel/hotel';
+import { startAuthForTest, testAudience, testIssuer, inProcessEnv } from './auth';
+import { createTestDatabase, type ServiceDatabase, type TestDatabase } from './database';
 
 /** A date `offset` days from today (UTC), 'YYYY-MM-DD'. */
-export const day = (offset: number): string => addDays(todayUtc(), offset);
+export const day = (offset: number): string =>
+  new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
-export function hotelEnv(db: TestDatabase, overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return {
-    NODE_ENV: 'test',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    DATABASE_URL: db.urlFor('hotel'),
-    JWT_ISSUER: testIssuer,
-    JWT_AUDIENCE: testAudience,
-    JWKS_URL: 'http://127.0.0.1:9/.well-known/jwks.json',
-    ...statusLogEnv(),
-    ...overrides,
-  };
+function hotelEnv(db: TestDatabase, overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...inProcessEnv(db, 'hotel'), JWKS_URL: 'http://127.0.0.1:9/.well-known/jwks.json', ...overrides };
 }
 
 export interface RoomJson {
@@ -160,3 +147,14 @@ export async function startHotelForTest(options: HotelHarnessOptions = {}) {
 }
 
 export type HotelHarness = Awaited<ReturnType<typeof startHotelForTest>>;
+
+/** Applies both services' migrations to the database. */
+export async function migrateAll(db: ServiceDatabase, privateKeyPem: string): Promise<void> {
+  const jwt = { JWT_ISSUER: testIssuer, JWT_AUDIENCE: testAudience };
+  await migrateAuth({ ...jwt, DATABASE_URL: db.urlFor('auth'), JWT_PRIVATE_KEY: privateKeyPem });
+  await migrateHotel({
+    ...jwt,
+    DATABASE_URL: db.urlFor('hotel'),
+    JWKS_URL: 'http://127.0.0.1:9/unused',
+  });
+}

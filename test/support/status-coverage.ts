@@ -2,19 +2,14 @@
  * Documented-status coverage: every status an operation documents in openapi/*.yaml must be
  * answered by that operation somewhere in the test run, or be exempt below with a reason.
  *
- * The services record each response (`METHOD /path STATUS`, services/common/src/status-log.ts)
- * into one file per test run, named by MYHOTEL_STATUS_LOG (set in test/global-setup.ts);
- * in-process apps and the child processes of the fault and fuzz tests all write there.
+ * Each response of the services (`METHOD /path STATUS`) is recorded by test/support/
+ * record-statuses.ts into one file per test run, named by MYHOTEL_STATUS_LOG (set in
+ * test/global-setup.ts): in the jest workers for in-process apps, and in the child processes
+ * of the fault and fuzz tests. The services themselves carry no such instrumentation.
  * test/global-teardown.ts checks the file after a full run (not after a filtered one).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { specOperations } from './spec';
-
-/** Environment that makes a service record its responses in this run's status log. */
-export function statusLogEnv(): Record<string, string> {
-  const file = process.env.MYHOTEL_STATUS_LOG;
-  return file ? { RESPONSE_STATUS_LOG: file } : {};
-}
 
 /**
  * Documented but deliberately not reached by tests. 500 is every operation's description of

@@ -1,10 +1,13 @@
 /**
- * Forged and tampered access tokens, for the tests that prove both services reject them
- * (services/auth/test/auth.test.ts against auth, test/authorization-matrix.test.ts against hotel).
+ * Genuine, forged and tampered access tokens, and a stand-in JWKS endpoint; forged and
+ * tampered ones for the tests that prove both services reject them
+ * (services/auth/test/token-verification.test.ts against auth, test/authorization-matrix.test.ts against hotel).
  */
 import { createHmac, createPublicKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 import { SignJWT } from 'jose';
-import type { SigningKeys } from '../../services/auth/src/domain/signing-keys';
+import { AccessTokenSigner, loadSigningKeys, type SigningKeys } from '@myhotel/auth';
+import type { Role } from '@myhotel/common';
 import { testAudience, testIssuer } from './auth';
 
 export interface ForgeOptions {
@@ -66,5 +69,42 @@ export async function tamperedTokens(
     'unknown role claim': await forgeToken(keys, sub, { role: 'root' }),
     'subject not a uuid': await forgeToken(keys, 'admin'),
     'not a JWT': 'abc',
+  };
+}
+
+/** Signs access tokens with the same key (and so the same kid) auth is given. */
+export async function tokenSigner(privateKeyPem: string) {
+  const keys = await loadSigningKeys(privateKeyPem);
+  const signer = new AccessTokenSigner(keys, {
+    issuer: testIssuer,
+    audience: testAudience,
+    accessTokenTtlSeconds: 900,
+    refreshTokenTtlDays: 30,
+  });
+  return {
+    keys,
+    async bearer(role: Role, id: string = randomUUID()): Promise<Record<string, string>> {
+      return { authorization: `Bearer ${await signer.sign(id, role)}` };
+    },
+  };
+}
+
+/** A stand-in for auth's JWKS endpoint (tests whose subject is hotel alone). */
+export async function serveJwks(privateKeyPem: string): Promise<{ url: string; close(): Promise<void> }> {
+  const { jwks } = await loadSigningKeys(privateKeyPem);
+  const server: Server = createServer((req, res) => {
+    if (req.url !== '/.well-known/jwks.json') return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(jwks));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}/.well-known/jwks.json`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

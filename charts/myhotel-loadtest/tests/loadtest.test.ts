@@ -10,6 +10,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { loadtestCopies, loadtestScriptsCopyDir } from '../../../scripts/render-k8s';
+import { inspectThroughShim } from '../../../test/support/k6-shim';
 import {
   type Endpoint,
   type K8sObject,
@@ -52,8 +53,8 @@ const variants: Record<string, Values | undefined> = {
     script: 'booking-race',
     target: { release: 'prod', authUrl: 'http://auth.internal:8080' },
     credentials: { adminEmail: 'ops@hotel.example', existingSecret: 'lt-admin', adminPasswordKey: 'pw' },
-    extraEnv: { RACE_VUS: 20, STAFF_EMAIL: 'staff@hotel.example' },
-    extraEnvVars: [{ name: 'STAFF_PASSWORD', valueFrom: { secretKeyRef: { name: 'lt-staff', key: 'pw' } } }],
+    extraEnv: { RACE_VUS: 20, SOAK_DURATION: '30m' },
+    extraEnvVars: [{ name: 'GUEST_PASSWORD', valueFrom: { secretKeyRef: { name: 'lt-guests', key: 'pw' } } }],
     k6: { extraArgs: ['--summary-mode=full'] },
     image: { digest: `sha256:${'a'.repeat(64)}` },
     job: { ttlSecondsAfterFinished: null, activeDeadlineSeconds: null },
@@ -214,6 +215,18 @@ describe('the Job', () => {
     expect(items).toContain('lib/common.ts');
   });
 
+  test('the default memory limit fits every script: 5 MiB per VU (k6 inspect, through the shim) + 1 GiB', () => {
+    const mebibytes = (quantity: string) => {
+      const [, amount, unit] = /^(\d+)(Mi|Gi)$/.exec(quantity) ?? [];
+      return Number(amount) * (unit === 'Gi' ? 1024 : 1);
+    };
+    const limit = mebibytes(containerOf(get('default')).resources.limits.memory as string);
+    for (const script of SCRIPTS) {
+      const { maxVUs } = inspectThroughShim(`loadtest/${script}.ts`, { RACE_VUS: '200' });
+      expect([script, maxVUs, limit >= maxVUs * 5 + 1024]).toEqual([script, maxVUs, true]);
+    }
+  });
+
   test('no retries, cleaned up after a day, bounded run time, logs as the termination message', () => {
     const job = jobOf(get('default'));
     expect(job.spec.backoffLimit).toBe(0);
@@ -260,8 +273,8 @@ describe('the Job', () => {
     expect(env.ADMIN_EMAIL).toBe('ops@hotel.example');
     expect(env.ADMIN_PASSWORD).toEqual({ secretKeyRef: { name: 'lt-admin', key: 'pw' } });
     expect(env.RACE_VUS).toBe('20');
-    expect(env.STAFF_EMAIL).toBe('staff@hotel.example');
-    expect(env.STAFF_PASSWORD).toEqual({ secretKeyRef: { name: 'lt-staff', key: 'pw' } });
+    expect(env.SOAK_DURATION).toBe('30m');
+    expect(env.GUEST_PASSWORD).toEqual({ secretKeyRef: { name: 'lt-guests', key: 'pw' } });
     expect(containerOf(get('custom')).args).toEqual([
       'run',
       '--no-color',

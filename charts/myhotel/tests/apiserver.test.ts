@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { initSecrets } from '../../../scripts/render-k8s';
-import { freePort } from '../../../scripts/lib/ports';
+import { freePort } from '../../../tooling/free-port';
 import { ensureKubectl, findApiServer } from '../../../scripts/tools';
 import { type Values, chartDir, helm, loadtestChartDir, repoRoot, valuesArgs } from './helpers';
 

@@ -10,8 +10,10 @@ import {
 } from '@myhotel/common';
 import type { Express } from 'express';
 import type { DataSource } from 'typeorm';
+import { loginThrottle } from './api/login-throttle';
 import { authRoutes } from './api/routes';
 import type { AuthConfig } from './config';
+import { loginFailureBudget } from './data/login-failures';
 import { RefreshTokenRepository } from './data/refresh-token-repository';
 import { UserRepository } from './data/user-repository';
 import { SessionService } from './domain/sessions';
@@ -19,7 +21,7 @@ import type { SigningKeys } from './domain/signing-keys';
 import { AccessTokenSigner } from './domain/tokens';
 import { UserService } from './domain/users';
 
-export const authApiSpec = findApiSpec('auth.yaml', __dirname);
+const authApiSpec = findApiSpec('auth.yaml', __dirname);
 
 export interface AuthAppDeps {
   config: AuthConfig;
@@ -69,15 +71,23 @@ export function createAuthApp({
       users,
       sessions,
       jwks: keys.jwks,
-      loginThrottle: {
-        maxFailuresPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT,
-        maxFailuresPerClient: env.LOGIN_MAX_FAILURES_PER_CLIENT,
-        windowSeconds: env.LOGIN_FAILURE_WINDOW_SECONDS,
-      },
+      loginThrottle: loginThrottle({
+        perClient: loginFailureBudget(
+          dataSource,
+          'client',
+          env.LOGIN_MAX_FAILURES_PER_CLIENT,
+          env.LOGIN_FAILURE_WINDOW_SECONDS,
+        ),
+        perAccount: loginFailureBudget(
+          dataSource,
+          'account',
+          env.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+          env.LOGIN_FAILURE_WINDOW_SECONDS,
+        ),
+      }),
     }),
     validateResponses: env.NODE_ENV !== 'production',
     trustProxy: env.TRUST_PROXY,
-    statusLogFile: env.RESPONSE_STATUS_LOG,
   });
   return { app, users };
 }

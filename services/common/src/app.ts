@@ -4,13 +4,13 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { authenticate, bearerSecurityHandler, type TokenVerifier } from './auth';
 import type { Lifecycle } from './lifecycle';
-import { rejectNulCharacters } from './input';
+import { rejectNulCharacters } from './reject-nul-characters';
 import { verifyJsonBody } from './json-body';
 import { httpLogger } from './logger';
 import type { Metrics } from './metrics';
 import { notFoundHandler, problemHandler } from './problem';
+import { requestValidationOptions } from './request-validation';
 import { cacheRouteMatchers } from './route-matcher-cache';
-import { statusLog } from './status-log';
 
 export interface ServiceAppOptions {
   apiSpec: string;
@@ -24,8 +24,6 @@ export interface ServiceAppOptions {
   /** Validate responses against the spec (tests); requests are always validated. */
   validateResponses: boolean;
   trustProxy: number;
-  /** RESPONSE_STATUS_LOG: record every response's status (test runs only; see status-log.ts). */
-  statusLogFile?: string;
 }
 
 /**
@@ -40,7 +38,6 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.set('etag', false);
   app.use(httpLogger(options.logger));
   app.use(options.metrics.middleware);
-  if (options.statusLogFile) app.use(statusLog(options.statusLogFile));
   app.use(helmet());
 
   app.get('/healthz', (_req, res) => {
@@ -67,14 +64,10 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.use(authenticate(options.verifyToken));
   app.use(
     OpenApiValidator.middleware({
+      ...requestValidationOptions,
       apiSpec: options.apiSpec,
-      $refParser: { mode: 'bundle' },
-      validateRequests: { allowUnknownQueryParameters: false, coerceTypes: false },
       validateResponses: options.validateResponses ? { removeAdditional: false } : false,
       validateSecurity: { handlers: { bearerAuth: bearerSecurityHandler } },
-      validateFormats: true,
-      ajvFormats: { mode: 'full' },
-      ignoreUndocumented: false,
     }),
   );
   app.use(rejectNulCharacters);

@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { ForbiddenError, UnauthorizedError } from './errors';
 
-export const roles = ['guest', 'staff', 'admin'] as const;
+const roles = ['guest', 'staff', 'admin'] as const;
 export type Role = (typeof roles)[number];
 
 export interface Principal {

@@ -46,8 +46,6 @@ export const baseEnvSchema = z.object({
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   JWT_ISSUER: z.string().min(1),
   JWT_AUDIENCE: z.string().min(1),
-  /** Test instrumentation: a file to append `METHOD /path STATUS` per response to. */
-  RESPONSE_STATUS_LOG: z.string().min(1).optional(),
 });
 
 export type BaseEnv = z.output<typeof baseEnvSchema>;

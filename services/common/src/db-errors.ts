@@ -23,15 +23,6 @@ export function isExclusionViolation(err: unknown, constraint?: string): boolean
   return e.code === '23P01' && (constraint === undefined || e.constraint === constraint);
 }
 
-export function isForeignKeyViolation(err: unknown): boolean {
-  return pgError(err).code === '23503';
-}
-
-export function isSerializationFailure(err: unknown): boolean {
-  const code = pgError(err).code;
-  return code === '40001' || code === '40P01';
-}
-
 const unavailableMessages = [
   'Connection terminated',
   'timeout exceeded when trying to connect',

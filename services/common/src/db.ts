@@ -1,5 +1,5 @@
 import { Client, types, type ClientConfig } from 'pg';
-import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
+import { DataSource, type MixedList } from 'typeorm';
 import type { DatabaseConfig } from './config';
 
 // Keep DATE columns as 'YYYY-MM-DD' strings (pg would build a local-midnight Date);
@@ -15,7 +15,7 @@ type AnyQuery = (...args: unknown[]) => unknown;
  * for another full timeout. Dropping the connection instead fails what is queued at once and
  * makes the pool discard it (TypeORM releases the connection with the error).
  */
-export class BoundedClient extends Client {
+class BoundedClient extends Client {
   constructor(config?: string | ClientConfig) {
     super(config);
     const query = this.query.bind(this) as AnyQuery;
@@ -39,17 +39,10 @@ export interface DataSourceOptions {
   db: DatabaseConfig;
   schema: string;
   applicationName: string;
-  entities: MixedList<EntitySchema | string>;
   migrations: MixedList<string | (new () => unknown)>;
 }
 
-export function createDataSource({
-  db,
-  schema,
-  applicationName,
-  entities,
-  migrations,
-}: DataSourceOptions): DataSource {
+export function createDataSource({ db, schema, applicationName, migrations }: DataSourceOptions): DataSource {
   return new DataSource({
     type: 'postgres',
     ...(db.connectionString
@@ -57,7 +50,6 @@ export function createDataSource({
       : { host: db.host, port: db.port, database: db.database, username: db.user, password: db.password }),
     ssl: db.ssl,
     schema,
-    entities,
     migrations: migrations as never,
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',

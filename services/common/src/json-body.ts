@@ -1,7 +1,7 @@
 import { AppError, ValidationError } from './errors';
 
 /** Deepest nesting of objects/arrays accepted in a JSON body (our bodies are flat). */
-export const MAX_JSON_DEPTH = 32;
+const MAX_JSON_DEPTH = 32;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -13,7 +13,7 @@ const isWhitespace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c 
  * WAFs may read the first) and nesting deeper than MAX_JSON_DEPTH. A malformed text is left
  * to JSON.parse to report.
  */
-export function checkJsonText(text: string): void {
+function checkJsonText(text: string): void {
   const objects: Array<Set<string> | null> = [];
   const n = text.length;
   for (let i = 0; i < n; i++) {

@@ -26,7 +26,7 @@ export function createLogger(service: string, level: string): Logger {
 const acceptableRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Honours a well-formed incoming X-Request-Id (else generates one) and returns it. */
-export function requestId(req: IncomingMessage, res: ServerResponse): string {
+function requestId(req: IncomingMessage, res: ServerResponse): string {
   const incoming = req.headers['x-request-id'];
   const id = typeof incoming === 'string' && acceptableRequestId.test(incoming) ? incoming : randomUUID();
   res.setHeader('X-Request-Id', id);

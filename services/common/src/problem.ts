@@ -30,7 +30,7 @@ interface HttpLikeError {
 }
 
 /** Maps anything thrown in a request to an AppError; unknown errors become a bare 500. */
-export function toAppError(err: unknown): AppError {
+function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   const e = (err ?? {}) as HttpLikeError;
   // body-parser
@@ -57,7 +57,7 @@ export function toAppError(err: unknown): AppError {
   return new AppError(500, 'Internal Server Error', 'An unexpected error occurred');
 }
 
-export function sendProblem(req: Request, res: Response, error: AppError): void {
+function sendProblem(req: Request, res: Response, error: AppError): void {
   const body: Record<string, unknown> = {
     type: error.problemType,
     title: error.title,

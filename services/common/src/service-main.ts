@@ -4,7 +4,7 @@ import type { BaseEnv } from './config';
 import { ConfigError } from './config';
 import { migrate } from './db';
 import { exitOnSignals, Lifecycle, serve, type RunningServer } from './lifecycle';
-import type { Logger } from './logger';
+import { createLogger, type Logger } from './logger';
 
 export interface StartServiceOptions {
   name: string;
@@ -48,6 +48,17 @@ export async function migrateService(dataSource: DataSource, lockName: string): 
   } finally {
     await dataSource.destroy();
   }
+}
+
+/** The migrate command of a service: applies its migrations and logs what it applied. */
+export function runMigrationCommand(service: string, migrate: () => Promise<string[]>): void {
+  runMain(async () => {
+    const applied = await migrate();
+    createLogger(`${service}-migrate`, 'info').info(
+      { applied },
+      applied.length ? 'migrations applied' : 'schema up to date',
+    );
+  });
 }
 
 /** Runs an entry point; a config error prints only its message (which names the variable). */

@@ -20,7 +20,7 @@ import { todayUtc } from './domain/dates';
 import { NotificationService } from './domain/notifications';
 import { RoomService } from './domain/rooms';
 
-export const hotelApiSpec = findApiSpec('hotel.yaml', __dirname);
+const hotelApiSpec = findApiSpec('hotel.yaml', __dirname);
 
 export interface HotelAppDeps {
   config: HotelConfig;
@@ -72,7 +72,6 @@ export function createHotelApp({
     routes: hotelRoutes({ rooms, bookings, notifications }),
     validateResponses: env.NODE_ENV !== 'production',
     trustProxy: env.TRUST_PROXY,
-    statusLogFile: env.RESPONSE_STATUS_LOG,
   });
   return { app, rooms, bookings, notifications };
 }

@@ -1,13 +1,6 @@
 import { AppError } from '@myhotel/common';
-import {
-  activeStatuses,
-  bookingStatuses,
-  decideTransition,
-  isTerminal,
-  nextStatus,
-  type BookingAction,
-  type BookingStatus,
-} from '../src/domain/booking-state';
+import { activeStatuses, bookingStatuses, type BookingStatus } from '../src/data/records';
+import { decideTransition, isTerminal, nextStatus, type BookingAction } from '../src/domain/booking-state';
 
 const actions: BookingAction[] = ['confirm', 'cancel', 'check_in', 'check_out', 'no_show'];
 const legal: Array<[BookingStatus, BookingAction, BookingStatus]> = [

@@ -1,3 +1,4 @@
+import { allPages } from '../../../test/support/pages';
 import { expectProblem } from '../../../test/support/problem';
 import { day, startHotelForTest, type HotelHarness } from '../../../test/support/hotel';
 
@@ -279,17 +280,14 @@ describe('reading bookings', () => {
     const theirs = (await h.book(b, { room_id: room.id, check_in: day(60), check_out: day(61) }).expect(201))
       .body.id;
 
-    const seen: string[] = [];
-    let cursor: string | null = null;
-    do {
-      const res: { body: { items: Array<{ id: string }>; next_cursor: string | null } } = await h.http
-        .get('/api/bookings')
-        .query({ limit: 2, ...(cursor ? { cursor } : {}) })
-        .set(a.auth)
-        .expect(200);
-      seen.push(...res.body.items.map((x) => x.id));
-      cursor = res.body.next_cursor;
-    } while (cursor);
+    const seen = (
+      await allPages((cursor) =>
+        h.http
+          .get('/api/bookings')
+          .query({ limit: 2, ...cursor })
+          .set(a.auth),
+      )
+    ).map((x) => x.id);
     expect(seen).toEqual([...mine].reverse());
 
     const probing = await h.http.get('/api/bookings').query({ user_id: b.id }).set(a.auth).expect(200);

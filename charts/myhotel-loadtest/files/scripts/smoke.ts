@@ -1,8 +1,13 @@
-/** Smoke: 2 VUs for 30 s — does every endpoint group answer, within budget? `k6 run loadtest/smoke.ts` */
+/** Smoke: 2 VUs for 1 minute — does every endpoint group answer, within budget? `k6 run loadtest/smoke.ts` */
 import type { Options } from 'k6/options';
-import { setupData, standardThresholds, teardownData, vuTraffic, type SetupData } from './lib/common.ts';
+import { setupData, teardownData, trafficOptions, vuTraffic, type SetupData } from './lib/common.ts';
 
-export const options: Options = { vus: 2, duration: '30s', thresholds: standardThresholds() };
+// About 50 iterations with think time: every step of the 20-iteration traffic cycle at least twice.
+export const options: Options = {
+  vus: 2,
+  duration: '1m',
+  ...trafficOptions(),
+};
 export const setup = (): SetupData => setupData(4);
-export default (data: SetupData): void => vuTraffic(data);
-export const teardown = (data: SetupData): void => teardownData(data);
+export default vuTraffic;
+export const teardown = teardownData;

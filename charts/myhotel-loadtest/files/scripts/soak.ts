@@ -1,6 +1,9 @@
-/** Soak: moderate load for 2 hours (SOAK_DURATION) to surface leaks, pool exhaustion, token expiry. */
+/**
+ * Soak: the load test's visitors, 30 of them, for 2 hours (SOAK_DURATION) to surface leaks,
+ * pool exhaustion and token expiry (access tokens are refreshed every ~14 minutes).
+ */
 import type { Options } from 'k6/options';
-import { setupData, standardThresholds, teardownData, vuTraffic, type SetupData } from './lib/common.ts';
+import { setupData, teardownData, trafficOptions, vuTraffic, type SetupData } from './lib/common.ts';
 
 export const options: Options = {
   stages: [
@@ -8,8 +11,8 @@ export const options: Options = {
     { duration: __ENV.SOAK_DURATION || '2h', target: 30 },
     { duration: '5m', target: 0 },
   ],
-  thresholds: standardThresholds(),
+  ...trafficOptions(),
 };
 export const setup = (): SetupData => setupData(30);
-export default (data: SetupData): void => vuTraffic(data);
-export const teardown = (data: SetupData): void => teardownData(data);
+export default vuTraffic;
+export const teardown = teardownData;

@@ -1,6 +1,9 @@
-/** Stress: step beyond the expected load (to 300 VUs) to find where latency budgets break. */
+/**
+ * Stress: step beyond the expected load, to 100 / 200 / 300 concurrent visitors (up to about
+ * 100 iterations/s), to find where latency budgets break.
+ */
 import type { Options } from 'k6/options';
-import { setupData, standardThresholds, teardownData, vuTraffic, type SetupData } from './lib/common.ts';
+import { setupData, teardownData, trafficOptions, vuTraffic, type SetupData } from './lib/common.ts';
 
 export const options: Options = {
   stages: [
@@ -13,8 +16,8 @@ export const options: Options = {
     { duration: '2m', target: 0 },
   ],
   // Under stress we accept twice the latency budget, never errors.
-  thresholds: standardThresholds(2),
+  ...trafficOptions(2),
 };
 export const setup = (): SetupData => setupData(100);
-export default (data: SetupData): void => vuTraffic(data);
-export const teardown = (data: SetupData): void => teardownData(data);
+export default vuTraffic;
+export const teardown = teardownData;

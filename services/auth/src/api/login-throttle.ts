@@ -1,47 +1,36 @@
 import { TooManyRequestsError } from '@myhotel/common';
 import type { Request, RequestHandler } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator } from 'express-rate-limit';
+import type { FailureBudget } from '../data/login-failures';
 
-export interface LoginThrottleSettings {
-  maxFailuresPerAccount: number;
-  maxFailuresPerClient: number;
-  windowSeconds: number;
+export interface LoginBudgets {
+  perClient: FailureBudget;
+  perAccount: FailureBudget;
 }
 
-function limiter(windowSeconds: number, limit: number, key: (req: Request) => string): RequestHandler {
-  return rateLimit({
-    windowMs: windowSeconds * 1000,
-    limit,
-    // Only failed attempts count: a successful login gives its slot back.
-    skipSuccessfulRequests: true,
-    standardHeaders: false,
-    legacyHeaders: false,
-    keyGenerator: key,
-    handler: (req, _res, next) => {
-      const resetTime = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
-      const retryAfter = resetTime
-        ? Math.max(1, Math.ceil((resetTime.getTime() - Date.now()) / 1000))
-        : windowSeconds;
-      next(new TooManyRequestsError(retryAfter));
-    },
-  });
-}
+const clientKey = (req: Request) => ipKeyGenerator(req.ip ?? 'unknown');
+const accountKey = (req: Request) => {
+  const email = (req.body as { email?: unknown } | undefined)?.email;
+  return typeof email === 'string' ? email.trim().toLowerCase() : '';
+};
 
 /**
- * Repeated login failures are throttled per account (guessing one password) and per client
- * address (spraying many accounts). In-memory per replica: with N replicas an attacker
- * gets at most N times the budget.
+ * Repeated login failures are throttled per client address (spraying many accounts) and per
+ * account (guessing one password). Every attempt spends from both budgets up front, so
+ * concurrent attempts cannot overshoot; a successful login gets its attempt back.
  */
-export function loginThrottle(settings: LoginThrottleSettings): RequestHandler[] {
-  return [
-    limiter(
-      settings.windowSeconds,
-      settings.maxFailuresPerClient,
-      (req) => `client:${ipKeyGenerator(req.ip ?? 'unknown')}`,
-    ),
-    limiter(settings.windowSeconds, settings.maxFailuresPerAccount, (req) => {
-      const email = (req.body as { email?: unknown } | undefined)?.email;
-      return `account:${typeof email === 'string' ? email.trim().toLowerCase() : ''}`;
-    }),
-  ];
+export function loginThrottle({ perClient, perAccount }: LoginBudgets): RequestHandler {
+  return async (req, res, next) => {
+    const client = clientKey(req);
+    const account = accountKey(req);
+    const retryAfter = (await perClient.spend(client)) ?? (await perAccount.spend(account));
+    if (retryAfter !== null) return next(new TooManyRequestsError(retryAfter));
+    res.once('finish', () => {
+      if (res.statusCode >= 400) return;
+      Promise.all([perClient.refund(client), perAccount.refund(account)]).catch((err: unknown) =>
+        req.log.warn({ err }, 'login throttle: refund failed'),
+      );
+    });
+    next();
+  };
 }

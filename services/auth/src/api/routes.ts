@@ -1,38 +1,40 @@
-import { requirePrincipal } from '@myhotel/common';
-import { Router } from 'express';
+import { requirePrincipal, withLimit } from '@myhotel/common';
+import { Router, type RequestHandler } from 'express';
 import type { JSONWebKeySet } from 'jose';
 import type { SessionService } from '../domain/sessions';
 import type { UserService } from '../domain/users';
 import type { components, operations } from './generated/openapi';
-import { loginThrottle, type LoginThrottleSettings } from './login-throttle';
 
 type Schemas = components['schemas'];
-type ListUsersQuery = NonNullable<operations['listUsers']['parameters']['query']>;
+type Query<Op extends keyof operations> = NonNullable<operations[Op]['parameters']['query']>;
 
 export interface AuthRouteDeps {
   users: UserService;
   sessions: SessionService;
   jwks: JSONWebKeySet;
-  loginThrottle: LoginThrottleSettings;
+  /** Throttles failed logins (see login-throttle.ts). */
+  loginThrottle: RequestHandler;
 }
 
 /** Thin HTTP layer: the spec has validated the input; each handler calls one use case. */
-export function authRoutes({ users, sessions, jwks, loginThrottle: throttle }: AuthRouteDeps): Router {
+export function authRoutes({ users, sessions, jwks, loginThrottle }: AuthRouteDeps): Router {
   const router = Router();
 
   router.post('/api/auth/register', async (req, res) => {
-    const user = await users.register(req.body as Schemas['RegisterRequest']);
+    const user: Schemas['User'] = await users.register(req.body as Schemas['RegisterRequest']);
     res.status(201).location(`/api/users/${user.id}`).json(user);
   });
 
-  router.post('/api/auth/login', ...loginThrottle(throttle), async (req, res) => {
+  router.post('/api/auth/login', loginThrottle, async (req, res) => {
     const { email, password } = req.body as Schemas['LoginRequest'];
-    res.set('Cache-Control', 'no-store').json(await sessions.login(email, password));
+    const tokens: Schemas['TokenPair'] = await sessions.login(email, password);
+    res.set('Cache-Control', 'no-store').json(tokens);
   });
 
   router.post('/api/auth/refresh', async (req, res) => {
     const { refresh_token } = req.body as Schemas['RefreshRequest'];
-    res.set('Cache-Control', 'no-store').json(await sessions.refresh(refresh_token));
+    const tokens: Schemas['TokenPair'] = await sessions.refresh(refresh_token);
+    res.set('Cache-Control', 'no-store').json(tokens);
   });
 
   router.post('/api/auth/logout', async (req, res) => {
@@ -41,26 +43,30 @@ export function authRoutes({ users, sessions, jwks, loginThrottle: throttle }: A
   });
 
   router.get('/api/auth/me', async (req, res) => {
-    res.json(await users.me(requirePrincipal(req.principal)));
+    const user: Schemas['User'] = await users.me(requirePrincipal(req.principal));
+    res.json(user);
   });
 
   router.get('/api/users', async (req, res) => {
-    const query = req.query as ListUsersQuery;
-    res.json(await users.list(requirePrincipal(req.principal), { ...query, limit: query.limit ?? 20 }));
+    const page: Schemas['UserPage'] = await users.list(
+      requirePrincipal(req.principal),
+      withLimit(req.query as Query<'listUsers'>),
+    );
+    res.json(page);
   });
 
   router.get('/api/users/:id', async (req, res) => {
-    res.json(await users.get(requirePrincipal(req.principal), req.params.id));
+    const user: Schemas['User'] = await users.get(requirePrincipal(req.principal), req.params.id);
+    res.json(user);
   });
 
   router.patch('/api/users/:id', async (req, res) => {
-    res.json(
-      await users.update(
-        requirePrincipal(req.principal),
-        req.params.id,
-        req.body as Schemas['UpdateUserRequest'],
-      ),
+    const user: Schemas['User'] = await users.update(
+      requirePrincipal(req.principal),
+      req.params.id,
+      req.body as Schemas['UpdateUserRequest'],
     );
+    res.json(user);
   });
 
   router.delete('/api/users/:id', async (req, res) => {

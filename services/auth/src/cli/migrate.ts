@@ -1,4 +1,4 @@
-import { createLogger, migrateService, runMain } from '@myhotel/common';
+import { migrateService, runMigrationCommand } from '@myhotel/common';
 import { loadAuthConfig } from '../config';
 import { createAuthDataSource } from '../data/data-source';
 
@@ -7,12 +7,4 @@ export function migrateAuth(env: NodeJS.ProcessEnv = process.env): Promise<strin
   return migrateService(createAuthDataSource(loadAuthConfig(env).db), 'myhotel:auth:migrations');
 }
 
-if (require.main === module) {
-  runMain(async () => {
-    const applied = await migrateAuth();
-    createLogger('auth-migrate', 'info').info(
-      { applied },
-      applied.length ? 'migrations applied' : 'schema up to date',
-    );
-  });
-}
+if (require.main === module) runMigrationCommand('auth', () => migrateAuth());

@@ -1,15 +1,14 @@
 import { createDataSource, type DatabaseConfig } from '@myhotel/common';
 import { CreateAuthTables1764000000000 } from '../../migrations/1764000000000-create-auth-tables';
-import { RefreshTokenEntity, UserEntity } from './entities';
+import { CreateLoginFailures1764200000000 } from '../../migrations/1764200000000-create-login-failures';
 
-export const authMigrations = [CreateAuthTables1764000000000];
+const authMigrations = [CreateAuthTables1764000000000, CreateLoginFailures1764200000000];
 
 export function createAuthDataSource(db: DatabaseConfig) {
   return createDataSource({
     db,
     schema: 'auth',
     applicationName: 'myhotel-auth',
-    entities: [UserEntity, RefreshTokenEntity],
     migrations: authMigrations,
   });
 }

@@ -1,5 +1,34 @@
-import type { DataSource, EntityManager } from 'typeorm';
-import { RefreshTokenEntity, type RefreshTokenRecord } from './entities';
+import { queryOne, type SqlRunner } from '@myhotel/common';
+import type { DataSource } from 'typeorm';
+import type { RefreshTokenRecord } from './records';
+
+export type NewRefreshToken = Pick<
+  RefreshTokenRecord,
+  'id' | 'userId' | 'familyId' | 'tokenHash' | 'expiresAt'
+>;
+
+const tokenColumns = `t.id, t.user_id AS "userId", t.family_id AS "familyId", t.token_hash AS "tokenHash",
+  t.expires_at AS "expiresAt", t.created_at AS "createdAt", t.revoked_at AS "revokedAt",
+  t.replaced_by_id AS "replacedById"`;
+
+async function insertToken(db: SqlRunner, token: NewRefreshToken): Promise<void> {
+  await db.query(
+    `INSERT INTO auth.refresh_tokens (id, user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5)`,
+    [token.id, token.userId, token.familyId, token.tokenHash, token.expiresAt],
+  );
+}
+
+/** Revokes the live tokens of one column's value (a hash, a user, a family). */
+async function revokeWhere(
+  db: SqlRunner,
+  column: 'token_hash' | 'user_id' | 'family_id',
+  value: string,
+): Promise<void> {
+  await db.query(
+    `UPDATE auth.refresh_tokens SET revoked_at = now() WHERE ${column} = $1 AND revoked_at IS NULL`,
+    [value],
+  );
+}
 
 export class RefreshTokenRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -9,64 +38,42 @@ export class RefreshTokenRepository {
     return this.dataSource.transaction((manager) => work(new RefreshTokenTx(manager)));
   }
 
-  insert(
-    token: Omit<RefreshTokenRecord, 'createdAt' | 'revokedAt' | 'replacedById'>,
-  ): Promise<RefreshTokenRecord> {
-    return new RefreshTokenTx(this.dataSource.manager).insert(token);
+  insert(token: NewRefreshToken): Promise<void> {
+    return insertToken(this.dataSource, token);
   }
 
-  async revokeByHash(tokenHash: string): Promise<void> {
-    await this.dataSource
-      .getRepository(RefreshTokenEntity)
-      .createQueryBuilder()
-      .update()
-      .set({ revokedAt: () => 'now()' })
-      .where('token_hash = :tokenHash AND revoked_at IS NULL', { tokenHash })
-      .execute();
+  revokeByHash(tokenHash: string): Promise<void> {
+    return revokeWhere(this.dataSource, 'token_hash', tokenHash);
   }
 
-  async revokeAllForUser(userId: string): Promise<void> {
-    await this.dataSource
-      .getRepository(RefreshTokenEntity)
-      .createQueryBuilder()
-      .update()
-      .set({ revokedAt: () => 'now()' })
-      .where('user_id = :userId AND revoked_at IS NULL', { userId })
-      .execute();
+  revokeAllForUser(userId: string): Promise<void> {
+    return revokeWhere(this.dataSource, 'user_id', userId);
   }
 }
 
 export class RefreshTokenTx {
-  constructor(private readonly manager: EntityManager) {}
-
-  private get repo() {
-    return this.manager.getRepository(RefreshTokenEntity);
-  }
+  constructor(private readonly manager: SqlRunner) {}
 
   findByHashForUpdate(tokenHash: string): Promise<RefreshTokenRecord | null> {
-    return this.repo
-      .createQueryBuilder('t')
-      .setLock('pessimistic_write')
-      .where('t.token_hash = :tokenHash', { tokenHash })
-      .getOne();
+    return queryOne(
+      this.manager,
+      `SELECT ${tokenColumns} FROM auth.refresh_tokens t WHERE t.token_hash = $1 FOR UPDATE`,
+      [tokenHash],
+    );
   }
 
-  insert(
-    token: Omit<RefreshTokenRecord, 'createdAt' | 'revokedAt' | 'replacedById'>,
-  ): Promise<RefreshTokenRecord> {
-    return this.repo.save(this.repo.create({ ...token, revokedAt: null, replacedById: null }));
+  insert(token: NewRefreshToken): Promise<void> {
+    return insertToken(this.manager, token);
   }
 
   async markRotated(id: string, replacedById: string): Promise<void> {
-    await this.repo.update({ id }, { revokedAt: () => 'now()', replacedById } as never);
+    await this.manager.query(
+      'UPDATE auth.refresh_tokens SET revoked_at = now(), replaced_by_id = $2 WHERE id = $1',
+      [id, replacedById],
+    );
   }
 
-  async revokeFamily(familyId: string): Promise<void> {
-    await this.repo
-      .createQueryBuilder()
-      .update()
-      .set({ revokedAt: () => 'now()' })
-      .where('family_id = :familyId AND revoked_at IS NULL', { familyId })
-      .execute();
+  revokeFamily(familyId: string): Promise<void> {
+    return revokeWhere(this.manager, 'family_id', familyId);
   }
 }

@@ -1,7 +1,15 @@
-import { randomUUID } from 'node:crypto';
-import { decodeCursor, isUniqueViolation, toPage, type Page, type Role } from '@myhotel/common';
-import type { DataSource, EntityManager } from 'typeorm';
-import { UserEntity, type UserRecord } from './entities';
+import {
+  isUniqueViolation,
+  newestFirst,
+  queryOne,
+  queryRows,
+  sqlParams,
+  type Page,
+  type Role,
+  type WithCursorAt,
+} from '@myhotel/common';
+import type { DataSource } from 'typeorm';
+import type { UserRecord } from './records';
 
 export class DuplicateEmailError extends Error {}
 
@@ -12,26 +20,34 @@ export interface UserFilter {
   cursor?: string;
 }
 
+export type NewUser = Pick<UserRecord, 'name' | 'email' | 'role' | 'passwordHash'>;
+export type UserChanges = Partial<Pick<UserRecord, 'name' | 'role' | 'passwordHash'>>;
+
+const newestUsersFirst = newestFirst('u');
+const userColumns = `u.id, u.name, u.email, u.role, u.password_hash AS "passwordHash",
+  u.created_at AS "createdAt", u.updated_at AS "updatedAt"`;
+
 export class UserRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  private repo(manager: EntityManager = this.dataSource.manager) {
-    return manager.getRepository(UserEntity);
-  }
-
   findById(id: string): Promise<UserRecord | null> {
-    return this.repo().findOneBy({ id });
+    return queryOne(this.dataSource, `SELECT ${userColumns} FROM auth.users u WHERE u.id = $1`, [id]);
   }
 
   findByEmail(email: string): Promise<UserRecord | null> {
-    return this.repo().findOneBy({ email });
+    return queryOne(this.dataSource, `SELECT ${userColumns} FROM auth.users u WHERE u.email = $1`, [email]);
   }
 
   /** Inserts a user; a taken email (case-insensitive: emails are stored lower-case) throws DuplicateEmailError. */
-  async insert(user: Pick<UserRecord, 'name' | 'email' | 'role' | 'passwordHash'>): Promise<UserRecord> {
+  async insert(user: NewUser): Promise<UserRecord> {
     try {
-      const record = this.repo().create({ id: randomUUID(), ...user });
-      return await this.repo().save(record);
+      const inserted = await queryOne<UserRecord>(
+        this.dataSource,
+        `INSERT INTO auth.users AS u (name, email, role, password_hash) VALUES ($1, $2, $3, $4)
+         RETURNING ${userColumns}`,
+        [user.name, user.email, user.role, user.passwordHash],
+      );
+      return inserted!;
     } catch (err) {
       if (isUniqueViolation(err, 'users_email_key')) throw new DuplicateEmailError();
       throw err;
@@ -39,47 +55,53 @@ export class UserRepository {
   }
 
   /** Inserts unless the email exists; true when inserted (safe when replicas race at start-up). */
-  async insertIfAbsent(user: Pick<UserRecord, 'name' | 'email' | 'role' | 'passwordHash'>): Promise<boolean> {
-    const result = await this.repo()
-      .createQueryBuilder()
-      .insert()
-      .values({ id: randomUUID(), ...user })
-      .orIgnore()
-      .execute();
-    return (result.raw as unknown[]).length > 0;
+  async insertIfAbsent(user: NewUser): Promise<boolean> {
+    const rows = await queryRows(
+      this.dataSource,
+      `INSERT INTO auth.users (name, email, role, password_hash) VALUES ($1, $2, $3, $4)
+       ON CONFLICT DO NOTHING RETURNING id`,
+      [user.name, user.email, user.role, user.passwordHash],
+    );
+    return rows.length > 0;
   }
 
-  async update(
-    id: string,
-    changes: Partial<Pick<UserRecord, 'name' | 'role' | 'passwordHash'>>,
-  ): Promise<UserRecord | null> {
-    await this.repo().update({ id }, changes);
-    return this.findById(id);
+  /** Applies the changes; null when there is no such user. */
+  update(id: string, changes: UserChanges): Promise<UserRecord | null> {
+    const { values, param } = sqlParams([id]);
+    const sets = ['updated_at = now()'];
+    if (changes.name !== undefined) sets.push(`name = ${param(changes.name)}`);
+    if (changes.role !== undefined) sets.push(`role = ${param(changes.role)}`);
+    if (changes.passwordHash !== undefined) sets.push(`password_hash = ${param(changes.passwordHash)}`);
+    return queryOne(
+      this.dataSource,
+      `UPDATE auth.users AS u SET ${sets.join(', ')} WHERE u.id = $1 RETURNING ${userColumns}`,
+      values,
+    );
   }
 
   async delete(id: string): Promise<boolean> {
-    const result = await this.repo().delete({ id });
-    return (result.affected ?? 0) > 0;
+    const rows = await queryRows(this.dataSource, 'DELETE FROM auth.users WHERE id = $1 RETURNING id', [id]);
+    return rows.length > 0;
   }
 
+  /** Newest first, keyset-paginated on (created_at, id). */
   async list(filter: UserFilter): Promise<Page<UserRecord>> {
-    const query = this.repo()
-      .createQueryBuilder('u')
-      .orderBy('u.created_at', 'DESC')
-      .addOrderBy('u.id', 'DESC');
-    if (filter.role) query.andWhere('u.role = :role', { role: filter.role });
+    const { values, param } = sqlParams();
+    const where: string[] = [];
+    if (filter.role) where.push(`u.role = ${param(filter.role)}`);
     if (filter.emailContains) {
       const escaped = filter.emailContains.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
-      query.andWhere(`u.email LIKE :email ESCAPE '\\'`, { email: `%${escaped}%` });
+      where.push(`u.email LIKE ${param(`%${escaped}%`)} ESCAPE '\\'`);
     }
-    const position = decodeCursor(filter.cursor);
-    if (position) query.andWhere('(u.created_at, u.id) < (:t, :id)', position);
-    const rows = await query.limit(filter.limit + 1).getMany();
-    return toPage(
-      rows,
-      filter.limit,
-      (u) => ({ t: u.createdAt.toISOString(), id: u.id }),
-      (u) => u,
+    const after = newestUsersFirst.after(filter.cursor, param);
+    if (after) where.push(after);
+    const rows = await queryRows<WithCursorAt<UserRecord>>(
+      this.dataSource,
+      `SELECT ${userColumns}, ${newestUsersFirst.cursorColumn} FROM auth.users u
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY ${newestUsersFirst.orderBy} LIMIT ${param(filter.limit + 1)}`,
+      values,
     );
+    return newestUsersFirst.toPage(rows, filter.limit);
   }
 }

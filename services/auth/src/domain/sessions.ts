@@ -1,18 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { UnauthorizedError } from '@myhotel/common';
-import type { UserRecord } from '../data/entities';
+import type { UserRecord } from '../data/records';
 import type { RefreshTokenRepository } from '../data/refresh-token-repository';
 import type { UserRepository } from '../data/user-repository';
 import { verifyPassword } from './passwords';
 import { hashRefreshToken, newRefreshToken, type AccessTokenSigner } from './tokens';
 import { normaliseEmail } from './users';
-
-export interface TokenPair {
-  access_token: string;
-  refresh_token: string;
-  token_type: 'Bearer';
-  expires_in: number;
-}
+import type { TokenPair } from './views';
 
 const invalidCredentials = () => new UnauthorizedError('Invalid email or password');
 const invalidRefreshToken = () => new UnauthorizedError('Invalid refresh token');

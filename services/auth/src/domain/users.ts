@@ -1,36 +1,27 @@
 import {
   ConflictError,
   ForbiddenError,
+  mapPage,
   NotFoundError,
   UnauthorizedError,
   type Page,
   type Principal,
   type Role,
 } from '@myhotel/common';
-import type { UserRecord } from '../data/entities';
+import type { UserRecord } from '../data/records';
 import type { RefreshTokenRepository } from '../data/refresh-token-repository';
 import { DuplicateEmailError, type UserRepository } from '../data/user-repository';
 import { hashPassword, verifyPassword } from './passwords';
-
-export interface UserView {
-  id: string;
-  name: string;
-  email: string;
-  role: Role;
-  created_at: string;
-}
-
-export function toUserView(user: UserRecord): UserView {
-  return {
-    id: user.id,
-    name: user.name,
-    email: user.email,
-    role: user.role,
-    created_at: user.createdAt.toISOString(),
-  };
-}
+import { toUserView, type UserView } from './views';
 
 export const normaliseEmail = (email: string): string => email.trim().toLowerCase();
+
+export interface UserListQuery {
+  role?: Role;
+  email?: string;
+  limit: number;
+  cursor?: string;
+}
 
 export interface UserChanges {
   name?: string;
@@ -87,18 +78,15 @@ export class UserService {
     return toUserView(await this.actor(principal));
   }
 
-  async list(
-    principal: Principal,
-    filter: { role?: Role; email?: string; limit: number; cursor?: string },
-  ): Promise<Page<UserView>> {
+  async list(principal: Principal, query: UserListQuery): Promise<Page<UserView>> {
     await this.requireAdmin(principal);
     const page = await this.users.list({
-      role: filter.role,
-      emailContains: filter.email,
-      limit: filter.limit,
-      cursor: filter.cursor,
+      role: query.role,
+      emailContains: query.email,
+      limit: query.limit,
+      cursor: query.cursor,
     });
-    return { items: page.items.map(toUserView), next_cursor: page.next_cursor };
+    return mapPage(page, toUserView);
   }
 
   async get(principal: Principal, id: string): Promise<UserView> {

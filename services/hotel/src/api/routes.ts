@@ -1,4 +1,4 @@
-import { requirePrincipal } from '@myhotel/common';
+import { requirePrincipal, withLimit } from '@myhotel/common';
 import { Router, type Request } from 'express';
 import type { BookingAction } from '../domain/booking-state';
 import type { BookingService } from '../domain/bookings';
@@ -14,8 +14,6 @@ export interface HotelRouteDeps {
   bookings: BookingService;
   notifications: NotificationService;
 }
-
-const withLimit = <Q extends { limit?: number }>(query: Q) => ({ ...query, limit: query.limit ?? 20 });
 
 /** Thin HTTP layer: the spec has validated the input; each handler calls one use case. */
 export function hotelRoutes({ rooms, bookings, notifications }: HotelRouteDeps): Router {
@@ -69,15 +67,15 @@ export function hotelRoutes({ rooms, bookings, notifications }: HotelRouteDeps):
   });
 
   router.post('/api/bookings', async (req, res) => {
-    const key = req.get('Idempotency-Key');
-    const created = await bookings.create(
+    const { result, replayed } = await bookings.create(
       requirePrincipal(req.principal),
       req.body as Schemas['BookingCreate'],
-      key,
+      req.get('Idempotency-Key'),
     );
-    const booking: Schemas['Booking'] = created.body;
-    if (created.replayed) res.set('Idempotent-Replayed', 'true');
-    res.status(created.status).location(`/api/bookings/${booking.id}`).json(booking);
+    const booking: Schemas['Booking'] = result;
+    // A replay answers what the first request answered, and says so.
+    if (replayed) res.set('Idempotent-Replayed', 'true');
+    res.status(201).location(`/api/bookings/${booking.id}`).json(booking);
   });
 
   router.get('/api/bookings/:id', async (req, res) => {

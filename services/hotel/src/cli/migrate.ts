@@ -1,4 +1,4 @@
-import { createLogger, migrateService, runMain } from '@myhotel/common';
+import { migrateService, runMigrationCommand } from '@myhotel/common';
 import { loadHotelConfig } from '../config';
 import { createHotelDataSource } from '../data/data-source';
 
@@ -7,12 +7,4 @@ export function migrateHotel(env: NodeJS.ProcessEnv = process.env): Promise<stri
   return migrateService(createHotelDataSource(loadHotelConfig(env).db), 'myhotel:hotel:migrations');
 }
 
-if (require.main === module) {
-  runMain(async () => {
-    const applied = await migrateHotel();
-    createLogger('hotel-migrate', 'info').info(
-      { applied },
-      applied.length ? 'migrations applied' : 'schema up to date',
-    );
-  });
-}
+if (require.main === module) runMigrationCommand('hotel', () => migrateHotel());

@@ -1,14 +1,24 @@
-import { decodeCursor, isExclusionViolation, toPage, type Page } from '@myhotel/common';
-import type { DataSource, EntityManager } from 'typeorm';
-import type { BookingStatus } from '../domain/booking-state';
-import type { BookingRecord, NotificationType, RoomRecord, RoomStatus } from './entities';
-import { cursorTimestamp } from './keyset';
-import { roomColumns, type SqlQuery } from './room-repository';
+import {
+  isExclusionViolation,
+  mapPage,
+  newestFirst,
+  queryOne,
+  queryRows,
+  sqlParams,
+  type Page,
+  type SqlQuery,
+  type SqlRunner,
+  type WithCursorAt,
+} from '@myhotel/common';
+import type { DataSource } from 'typeorm';
+import type { BookingRecord, BookingStatus, NotificationType, RoomRecord, RoomStatus } from './records';
+import { IdempotencyKeyStore } from './idempotency-key-store';
+import { roomColumns } from './room-repository';
 
 /** The room is already held by a booking in an active state for an overlapping stay. */
 export class OverlappingBookingError extends Error {}
 
-export interface CheckRecord {
+interface CheckRecord {
   performedBy: string;
   performedAt: Date;
 }
@@ -34,32 +44,22 @@ export interface BookingFilter {
   cursor?: string;
 }
 
-export interface NewBooking {
-  id: string;
-  userId: string;
-  roomId: string;
-  checkIn: string;
-  checkOut: string;
-  guests: number;
-  notes: string | null;
-  createdBy: string;
-}
-
-export interface StoredResponse {
-  requestHash: string;
-  status: number;
-  body: unknown;
-}
+export type NewBooking = Pick<
+  BookingRecord,
+  'id' | 'userId' | 'roomId' | 'checkIn' | 'checkOut' | 'guests' | 'notes' | 'createdBy'
+>;
 
 const bookingColumns = `
   b.id, b.user_id AS "userId", b.room_id AS "roomId", b.check_in AS "checkIn", b.check_out AS "checkOut",
   b.guests, b.status, b.price_per_night::text AS "pricePerNight", b.total_price::text AS "totalPrice", b.notes,
   b.created_by AS "createdBy", b.cancelled_at AS "cancelledAt", b.created_at AS "createdAt", b.updated_at AS "updatedAt"`;
 
+const newestBookingsFirst = newestFirst('b');
+
 const detailsSelect = `
   SELECT ${bookingColumns}, r.number AS "roomNumber", (b.check_out - b.check_in) AS nights,
     ci.performed_by AS "ciBy", ci.performed_at AS "ciAt", co.performed_by AS "coBy", co.performed_at AS "coAt",
-    ${cursorTimestamp('b.created_at')} AS "cursorAt"
+    ${newestBookingsFirst.cursorColumn}
   FROM hotel.bookings b
   JOIN hotel.rooms r ON r.id = b.room_id
   LEFT JOIN hotel.check_ins ci ON ci.booking_id = b.id
@@ -72,10 +72,9 @@ interface DetailsRow extends BookingRecord {
   ciAt: Date | null;
   coBy: string | null;
   coAt: Date | null;
-  cursorAt: string;
 }
 
-function toDetails({ ciBy, ciAt, coBy, coAt, cursorAt: _c, ...row }: DetailsRow): BookingDetails {
+function toDetails({ ciBy, ciAt, coBy, coAt, ...row }: DetailsRow): BookingDetails {
   return {
     ...row,
     checkInRecord: ciBy && ciAt ? { performedBy: ciBy, performedAt: ciAt } : null,
@@ -83,28 +82,28 @@ function toDetails({ ciBy, ciAt, coBy, coAt, cursorAt: _c, ...row }: DetailsRow)
   };
 }
 
-async function findDetails(manager: EntityManager, id: string): Promise<BookingDetails | null> {
-  const rows: DetailsRow[] = await manager.query(`${detailsSelect} WHERE b.id = $1`, [id]);
-  return rows[0] ? toDetails(rows[0]) : null;
+async function findDetails(db: SqlRunner, id: string): Promise<BookingDetails | null> {
+  const row = await queryOne<WithCursorAt<DetailsRow>>(db, `${detailsSelect} WHERE b.id = $1`, [id]);
+  if (!row) return null;
+  const { cursorAt: _cursorAt, ...details } = row;
+  return toDetails(details);
 }
 
 /** A filtered, keyset-paginated page of bookings, newest first (`limit + 1` rows). */
 export function bookingListQuery(filter: BookingFilter): SqlQuery {
   const where: string[] = [];
-  const values: unknown[] = [];
-  const param = (value: unknown) => `$${values.push(value)}`;
+  const { values, param } = sqlParams();
   if (filter.ownerId !== undefined) where.push(`b.user_id = ${param(filter.ownerId)}`);
   if (filter.userId !== undefined) where.push(`b.user_id = ${param(filter.userId)}`);
   if (filter.status !== undefined) where.push(`b.status = ${param(filter.status)}`);
   if (filter.roomId !== undefined) where.push(`b.room_id = ${param(filter.roomId)}`);
   if (filter.from !== undefined) where.push(`b.check_out > ${param(filter.from)}::date`);
   if (filter.to !== undefined) where.push(`b.check_in < ${param(filter.to)}::date`);
-  const position = decodeCursor(filter.cursor);
-  if (position)
-    where.push(`(b.created_at, b.id) < (${param(position.t)}::timestamptz, ${param(position.id)}::uuid)`);
+  const after = newestBookingsFirst.after(filter.cursor, param);
+  if (after) where.push(after);
   return {
     text: `${detailsSelect} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY b.created_at DESC, b.id DESC LIMIT ${param(filter.limit + 1)}`,
+       ORDER BY ${newestBookingsFirst.orderBy} LIMIT ${param(filter.limit + 1)}`,
     values,
   };
 }
@@ -124,65 +123,17 @@ export class BookingRepository {
   /** Newest first, keyset-paginated on (created_at, id). */
   async list(filter: BookingFilter): Promise<Page<BookingDetails>> {
     const { text, values } = bookingListQuery(filter);
-    const rows: DetailsRow[] = await this.dataSource.query(text, values);
-    return toPage(rows, filter.limit, (row) => ({ t: row.cursorAt, id: row.id }), toDetails);
+    const rows = await queryRows<WithCursorAt<DetailsRow>>(this.dataSource, text, values);
+    return mapPage(newestBookingsFirst.toPage(rows, filter.limit), toDetails);
   }
 }
 
 export class BookingTx {
-  constructor(private readonly manager: EntityManager) {}
+  constructor(private readonly manager: SqlRunner) {}
 
-  // ---- Idempotency-Key -------------------------------------------------------------------
-
-  /**
-   * Claims (user, key) for this transaction. Returns false when the key is taken: a
-   * concurrent claim of the same key waits here until the other transaction ends, then
-   * either sees its committed response or, if it rolled back, takes the key itself.
-   * Keys older than `ttlHours` are forgotten first.
-   */
-  async claimIdempotencyKey(
-    userId: string,
-    key: string,
-    requestHash: string,
-    ttlHours: number,
-  ): Promise<boolean> {
-    await this.manager.query(
-      `DELETE FROM hotel.idempotency_keys WHERE user_id = $1 AND created_at < now() - make_interval(hours => $2)`,
-      [userId, ttlHours],
-    );
-    const rows: unknown[] = await this.manager.query(
-      `INSERT INTO hotel.idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3)
-       ON CONFLICT (user_id, key) DO NOTHING RETURNING key`,
-      [userId, key, requestHash],
-    );
-    return rows.length === 1;
-  }
-
-  async findIdempotentResponse(userId: string, key: string): Promise<StoredResponse | null> {
-    const rows: Array<{ requestHash: string; status: number | null; body: unknown }> =
-      await this.manager.query(
-        `SELECT request_hash AS "requestHash", response_status AS status, response_body AS body
-       FROM hotel.idempotency_keys WHERE user_id = $1 AND key = $2`,
-        [userId, key],
-      );
-    const row = rows[0];
-    return row && row.status !== null
-      ? { requestHash: row.requestHash, status: row.status, body: row.body }
-      : null;
-  }
-
-  async storeIdempotentResponse(
-    userId: string,
-    key: string,
-    status: number,
-    body: unknown,
-    bookingId: string,
-  ): Promise<void> {
-    await this.manager.query(
-      `UPDATE hotel.idempotency_keys SET response_status = $3, response_body = $4::json, booking_id = $5
-       WHERE user_id = $1 AND key = $2`,
-      [userId, key, status, JSON.stringify(body), bookingId],
-    );
+  /** The Idempotency-Keys of this transaction. */
+  idempotencyKeys(ttlHours: number): IdempotencyKeyStore {
+    return new IdempotencyKeyStore(this.manager, ttlHours);
   }
 
   // ---- Rooms -----------------------------------------------------------------------------
@@ -191,21 +142,21 @@ export class BookingTx {
    * The room to book, locked FOR KEY SHARE: waits for a concurrent delete (FOR UPDATE) and
    * then sees it as gone, but never blocks other bookings or check-in/out status updates.
    */
-  async roomForBooking(roomId: string): Promise<RoomRecord | null> {
-    const rows: RoomRecord[] = await this.manager.query(
+  roomForBooking(roomId: string): Promise<RoomRecord | null> {
+    return queryOne(
+      this.manager,
       `SELECT ${roomColumns('r')} FROM hotel.rooms r WHERE r.id = $1 AND r.deleted_at IS NULL FOR KEY SHARE`,
       [roomId],
     );
-    return rows[0] ?? null;
   }
 
   /** The booking's room, locked for a status change (check-in/out). */
-  async lockRoom(roomId: string): Promise<RoomRecord | null> {
-    const rows: RoomRecord[] = await this.manager.query(
+  lockRoom(roomId: string): Promise<RoomRecord | null> {
+    return queryOne(
+      this.manager,
       `SELECT ${roomColumns('r')} FROM hotel.rooms r WHERE r.id = $1 FOR NO KEY UPDATE`,
       [roomId],
     );
-    return rows[0] ?? null;
   }
 
   async setRoomStatus(roomId: string, status: RoomStatus): Promise<void> {
@@ -248,12 +199,12 @@ export class BookingTx {
   }
 
   /** SELECT ... FOR UPDATE: concurrent transitions of one booking run one after the other. */
-  async lockBooking(id: string): Promise<BookingRecord | null> {
-    const rows: BookingRecord[] = await this.manager.query(
+  lockBooking(id: string): Promise<BookingRecord | null> {
+    return queryOne(
+      this.manager,
       `SELECT ${bookingColumns} FROM hotel.bookings b WHERE b.id = $1 FOR UPDATE`,
       [id],
     );
-    return rows[0] ?? null;
   }
 
   async setStatus(id: string, status: BookingStatus): Promise<void> {

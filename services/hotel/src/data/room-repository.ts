@@ -1,8 +1,18 @@
-import { isUniqueViolation, type Page } from '@myhotel/common';
-import type { DataSource, EntityManager } from 'typeorm';
-import { activeStatuses } from '../domain/booking-state';
-import type { RoomRecord, RoomStatus } from './entities';
-import { decodeKeyset, encodeKeyset, keysetPatterns, returnedRows } from './keyset';
+import {
+  cursorParts,
+  decodeCursor,
+  isUniqueViolation,
+  mapPage,
+  queryOne,
+  queryRows,
+  sqlParams,
+  toPage,
+  type Page,
+  type SqlQuery,
+  type SqlRunner,
+} from '@myhotel/common';
+import type { DataSource } from 'typeorm';
+import { activeStatuses, type RoomRecord, type RoomStatus } from './records';
 
 export class DuplicateRoomNumberError extends Error {}
 
@@ -38,16 +48,15 @@ export interface AvailableRoom {
 export type NewRoom = Pick<RoomRecord, 'number' | 'type' | 'capacity' | 'pricePerNight' | 'status'>;
 export type RoomChanges = Partial<NewRoom>;
 
+/** Cursor values of the room orders: by number, and by price then number. */
+const roomNumber = cursorParts.matching(/^[A-Za-z0-9-]{1,10}$/);
+const money = cursorParts.matching(/^\d{1,8}\.\d{2}$/);
+
 const activeList = activeStatuses.map((s) => `'${s}'`).join(', ');
 
 function translate(err: unknown): never {
   if (isUniqueViolation(err, 'rooms_number_key')) throw new DuplicateRoomNumberError();
   throw err;
-}
-
-export interface SqlQuery {
-  text: string;
-  values: unknown[];
 }
 
 /** SELECT of one live room by id. */
@@ -65,8 +74,7 @@ export function roomByIdQuery(id: string): SqlQuery {
  * the benchmark's bare baseline server runs exactly this SQL.
  */
 export function availabilityQuery(search: AvailabilitySearch): SqlQuery {
-  const values: unknown[] = [search.checkIn, search.checkOut, search.nights];
-  const param = (value: unknown) => `$${values.push(value)}`;
+  const { values, param } = sqlParams([search.checkIn, search.checkOut, search.nights]);
   const where = [
     'r.deleted_at IS NULL',
     `r.status <> 'maintenance'`,
@@ -77,11 +85,7 @@ export function availabilityQuery(search: AvailabilitySearch): SqlQuery {
   ];
   if (search.guests !== undefined) where.push(`r.capacity >= ${param(search.guests)}`);
   if (search.type !== undefined) where.push(`r.type = ${param(search.type)}`);
-  const after = decodeKeyset(search.cursor, [
-    keysetPatterns.money,
-    keysetPatterns.roomNumber,
-    keysetPatterns.uuid,
-  ]);
+  const after = decodeCursor(search.cursor, [money, roomNumber, cursorParts.uuid]);
   if (after) {
     where.push(
       `(r.price_per_night, r.number COLLATE "C", r.id) > (${param(after[0])}::numeric, ${param(after[1])} COLLATE "C", ${param(after[2])}::uuid)`,
@@ -104,18 +108,18 @@ export class RoomRepository {
 
   async findById(id: string): Promise<RoomRecord | null> {
     const { text, values } = roomByIdQuery(id);
-    const rows: RoomRecord[] = await this.dataSource.query(text, values);
-    return rows[0] ?? null;
+    return queryOne(this.dataSource, text, values);
   }
 
   async insert(room: NewRoom): Promise<RoomRecord> {
     try {
-      const rows: RoomRecord[] = await this.dataSource.query(
+      const inserted = await queryOne<RoomRecord>(
+        this.dataSource,
         `INSERT INTO hotel.rooms AS r (number, type, capacity, price_per_night, status)
          VALUES ($1, $2, $3, $4::numeric, $5) RETURNING ${roomColumns('r')}`,
         [room.number, room.type, room.capacity, room.pricePerNight, room.status],
       );
-      return rows[0]!;
+      return inserted!;
     } catch (err) {
       return translate(err);
     }
@@ -124,47 +128,35 @@ export class RoomRepository {
   /** Rooms by number (then id), keyset-paginated. */
   async list(filter: RoomFilter): Promise<Page<RoomRecord>> {
     const where = ['r.deleted_at IS NULL'];
-    const params: unknown[] = [];
-    const param = (value: unknown) => `$${params.push(value)}`;
+    const { values, param } = sqlParams();
     if (filter.type !== undefined) where.push(`r.type = ${param(filter.type)}`);
     if (filter.status !== undefined) where.push(`r.status = ${param(filter.status)}`);
     if (filter.minCapacity !== undefined) where.push(`r.capacity >= ${param(filter.minCapacity)}`);
-    const after = decodeKeyset(filter.cursor, [keysetPatterns.roomNumber, keysetPatterns.uuid]);
+    const after = decodeCursor(filter.cursor, [roomNumber, cursorParts.uuid]);
     if (after)
       where.push(`(r.number COLLATE "C", r.id) > (${param(after[0])} COLLATE "C", ${param(after[1])}::uuid)`);
-    const rows: RoomRecord[] = await this.dataSource.query(
+    const rows = await queryRows<RoomRecord>(
+      this.dataSource,
       `SELECT ${roomColumns('r')} FROM hotel.rooms r WHERE ${where.join(' AND ')}
        ORDER BY r.number COLLATE "C", r.id LIMIT ${param(filter.limit + 1)}`,
-      params,
+      values,
     );
-    const page = rows.slice(0, filter.limit);
-    const last = page[page.length - 1];
-    return {
-      items: page,
-      next_cursor: rows.length > filter.limit && last ? encodeKeyset([last.number, last.id]) : null,
-    };
+    return toPage(rows, filter.limit, (room) => [room.number, room.id]);
   }
 
   /** Rooms free for the whole stay, ordered by the stay's price, then number (see availabilityQuery). */
   async available(search: AvailabilitySearch): Promise<Page<AvailableRoom>> {
     const { text, values } = availabilityQuery(search);
-    const rows: Array<RoomRecord & { totalPrice: string }> = await this.dataSource.query(text, values);
-    const page = rows.slice(0, search.limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map(({ totalPrice, ...room }) => ({ room, nights: search.nights, totalPrice })),
-      next_cursor:
-        rows.length > search.limit && last ? encodeKeyset([last.pricePerNight, last.number, last.id]) : null,
-    };
+    const rows = await queryRows<RoomRecord & { totalPrice: string }>(this.dataSource, text, values);
+    const page = toPage(rows, search.limit, (room) => [room.pricePerNight, room.number, room.id]);
+    return mapPage(page, ({ totalPrice, ...room }) => ({ room, nights: search.nights, totalPrice }));
   }
 
   /** Inserts the rooms only when there is none yet (one transaction, table-locked: safe at every start). */
   seedIfEmpty(rooms: NewRoom[]): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
       await manager.query('LOCK TABLE hotel.rooms IN SHARE ROW EXCLUSIVE MODE');
-      const [row] = (await manager.query('SELECT count(*)::int AS n FROM hotel.rooms')) as Array<{
-        n: number;
-      }>;
+      const row = await queryOne<{ n: number }>(manager, 'SELECT count(*)::int AS n FROM hotel.rooms');
       if ((row?.n ?? 0) > 0) return 0;
       for (const room of rooms) {
         await manager.query(
@@ -178,36 +170,37 @@ export class RoomRepository {
 }
 
 export class RoomTx {
-  constructor(private readonly manager: EntityManager) {}
+  constructor(private readonly manager: SqlRunner) {}
 
   /**
    * Locks a room that exists. `FOR UPDATE` (delete) waits for bookings being inserted (they
    * hold FOR KEY SHARE); `FOR NO KEY UPDATE` (edit) does not block them.
    */
-  async lock(id: string, mode: 'update' | 'no key update'): Promise<RoomRecord | null> {
-    const rows: RoomRecord[] = await this.manager.query(
+  lock(id: string, mode: 'update' | 'no key update'): Promise<RoomRecord | null> {
+    return queryOne(
+      this.manager,
       `SELECT ${roomColumns('r')} FROM hotel.rooms r WHERE r.id = $1 AND r.deleted_at IS NULL FOR ${mode.toUpperCase()}`,
       [id],
     );
-    return rows[0] ?? null;
   }
 
   async update(id: string, changes: RoomChanges): Promise<RoomRecord> {
     const sets: string[] = [];
-    const params: unknown[] = [id];
+    const { values, param } = sqlParams([id]);
     const set = (column: string, value: unknown, cast = '') =>
-      sets.push(`${column} = $${params.push(value)}${cast}`);
+      sets.push(`${column} = ${param(value)}${cast}`);
     if (changes.number !== undefined) set('number', changes.number);
     if (changes.type !== undefined) set('type', changes.type);
     if (changes.capacity !== undefined) set('capacity', changes.capacity);
     if (changes.pricePerNight !== undefined) set('price_per_night', changes.pricePerNight, '::numeric');
     if (changes.status !== undefined) set('status', changes.status);
     try {
-      const result: unknown = await this.manager.query(
+      const updated = await queryOne<RoomRecord>(
+        this.manager,
         `UPDATE hotel.rooms AS r SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE r.id = $1 RETURNING ${roomColumns('r')}`,
-        params,
+        values,
       );
-      return returnedRows<RoomRecord>(result)[0]!;
+      return updated!;
     } catch (err) {
       return translate(err);
     }
@@ -218,7 +211,8 @@ export class RoomTx {
    * with a stay that has not ended by `today`.
    */
   async hasActiveBookings(roomId: string, today: string): Promise<boolean> {
-    const rows: unknown[] = await this.manager.query(
+    const rows = await queryRows(
+      this.manager,
       `SELECT 1 FROM hotel.bookings
        WHERE room_id = $1 AND (status = 'checked_in' OR (status IN ('pending', 'confirmed') AND check_out > $2::date))
        LIMIT 1`,

@@ -1,4 +1,5 @@
 import { ConflictError } from '@myhotel/common';
+import type { BookingStatus } from '../data/records';
 
 /**
  * The booking state machine (pure):
@@ -7,19 +8,6 @@ import { ConflictError } from '@myhotel/common';
  *   confirmed → no_show
  * plus the calendar rules of each action. Who may act is decided by the use cases.
  */
-export const bookingStatuses = [
-  'pending',
-  'confirmed',
-  'checked_in',
-  'checked_out',
-  'cancelled',
-  'no_show',
-] as const;
-export type BookingStatus = (typeof bookingStatuses)[number];
-
-/** States that hold the room (covered by the exclusion constraint). */
-export const activeStatuses: readonly BookingStatus[] = ['pending', 'confirmed', 'checked_in'];
-
 export type BookingAction = 'confirm' | 'cancel' | 'check_in' | 'check_out' | 'no_show';
 
 const transitions: Record<BookingAction, { from: readonly BookingStatus[]; to: BookingStatus }> = {

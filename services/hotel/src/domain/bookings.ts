@@ -1,12 +1,14 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   ConflictError,
   ForbiddenError,
+  idempotent,
   isStaff,
+  mapPage,
   NotFoundError,
   requireRole,
-  UnprocessableError,
   ValidationError,
+  type Idempotent,
   type Page,
   type Principal,
 } from '@myhotel/common';
@@ -15,9 +17,10 @@ import {
   type BookingDetails,
   type BookingRepository,
   type BookingTx,
+  type NewBooking,
 } from '../data/booking-repository';
-import type { NotificationType } from '../data/entities';
-import { decideTransition, type BookingAction, type BookingStatus } from './booking-state';
+import type { BookingStatus, NotificationType, RoomRecord } from '../data/records';
+import { decideTransition, type BookingAction } from './booking-state';
 import { validateStay } from './dates';
 import { toBookingView, type BookingView } from './views';
 
@@ -40,33 +43,11 @@ export interface BookingListQuery {
   cursor?: string;
 }
 
-export interface CreatedBooking {
-  status: number;
-  body: BookingView;
-  /** True when the answer is the stored response of an earlier request with the same key. */
-  replayed: boolean;
-}
-
 export interface BookingSettings {
   idempotencyKeyTtlHours: number;
 }
 
 const bookingNotFound = () => new NotFoundError('Booking not found');
-
-/** Canonical JSON (sorted keys) so that the same body hashes the same whatever its key order. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-export const requestHash = (body: unknown): string =>
-  createHash('sha256').update(canonical(body)).digest('hex');
 
 const events: Record<BookingAction | 'create', NotificationType> = {
   create: 'booking_created',
@@ -106,47 +87,28 @@ export class BookingService {
     private readonly today: () => string,
   ) {}
 
-  async create(principal: Principal, input: BookingInput, idempotencyKey?: string): Promise<CreatedBooking> {
+  /**
+   * A guest books a room for themself (staff and admins for anyone): the stay must be valid,
+   * the room exist, sleep the guests and not be under maintenance; the database refuses an
+   * overlap with a booking that holds the room. With an Idempotency-Key, a repeated request
+   * gets the first booking back instead of a second one.
+   */
+  async create(
+    principal: Principal,
+    input: BookingInput,
+    idempotencyKey?: string,
+  ): Promise<Idempotent<BookingView>> {
     const userId = input.user_id ?? principal.userId;
     if (userId !== principal.userId && !isStaff(principal)) {
       throw new ForbiddenError('Only staff and admins can book for another user');
     }
     validateStay(input.check_in, input.check_out, isStaff(principal) ? {} : { notBefore: this.today() });
-    const hash = requestHash(input);
-
-    return this.bookings.transaction(async (tx) => {
-      if (idempotencyKey !== undefined) {
-        const claimed = await tx.claimIdempotencyKey(
-          principal.userId,
-          idempotencyKey,
-          hash,
-          this.settings.idempotencyKeyTtlHours,
-        );
-        if (!claimed) {
-          const stored = await tx.findIdempotentResponse(principal.userId, idempotencyKey);
-          if (!stored)
-            throw new ConflictError('A request with this Idempotency-Key is still in progress; retry');
-          if (stored.requestHash !== hash) {
-            throw new UnprocessableError(
-              'This Idempotency-Key was already used with a different request body',
-            );
-          }
-          return { status: stored.status, body: stored.body as BookingView, replayed: true };
-        }
-      }
-
-      const room = await tx.roomForBooking(input.room_id);
-      if (!room) throw new NotFoundError('Room not found');
-      if (input.guests > room.capacity) {
-        throw new ValidationError(`Room ${room.number} sleeps at most ${room.capacity}`, [
-          { path: 'guests', message: `must be at most ${room.capacity} for this room` },
-        ]);
-      }
-      if (room.status === 'maintenance') throw new ConflictError(`Room ${room.number} is under maintenance`);
-
-      const id = randomUUID();
-      try {
-        await tx.insertBooking({
+    const key = idempotencyKey === undefined ? undefined : { owner: principal.userId, key: idempotencyKey };
+    return this.bookings.transaction((tx) =>
+      idempotent(tx.idempotencyKeys(this.settings.idempotencyKeyTtlHours), key, input, async () => {
+        const room = await this.bookableRoom(tx, input);
+        const id = randomUUID();
+        await this.insertPending(tx, room, {
           id,
           userId,
           roomId: room.id,
@@ -156,19 +118,9 @@ export class BookingService {
           notes: input.notes ?? null,
           createdBy: principal.userId,
         });
-      } catch (err) {
-        if (err instanceof OverlappingBookingError) {
-          throw new ConflictError(
-            `Room ${room.number} is already booked for part of ${input.check_in} → ${input.check_out}`,
-          );
-        }
-        throw err;
-      }
-      const body = await this.notify(tx, 'create', id);
-      if (idempotencyKey !== undefined)
-        await tx.storeIdempotentResponse(principal.userId, idempotencyKey, 201, body, id);
-      return { status: 201, body, replayed: false };
-    });
+        return this.notify(tx, 'create', id);
+      }),
+    );
   }
 
   /** Guests see their own bookings only; staff and admins see all. */
@@ -186,7 +138,7 @@ export class BookingService {
       limit: query.limit,
       cursor: query.cursor,
     });
-    return { items: page.items.map(toBookingView), next_cursor: page.next_cursor };
+    return mapPage(page, toBookingView);
   }
 
   async get(principal: Principal, id: string): Promise<BookingView> {
@@ -234,6 +186,32 @@ export class BookingService {
       }
       return this.notify(tx, action, id);
     });
+  }
+
+  /** The room to book, locked against deletion; it must exist, sleep the guests and be in service. */
+  private async bookableRoom(tx: BookingTx, input: BookingInput): Promise<RoomRecord> {
+    const room = await tx.roomForBooking(input.room_id);
+    if (!room) throw new NotFoundError('Room not found');
+    if (input.guests > room.capacity) {
+      throw new ValidationError(`Room ${room.number} sleeps at most ${room.capacity}`, [
+        { path: 'guests', message: `must be at most ${room.capacity} for this room` },
+      ]);
+    }
+    if (room.status === 'maintenance') throw new ConflictError(`Room ${room.number} is under maintenance`);
+    return room;
+  }
+
+  private async insertPending(tx: BookingTx, room: RoomRecord, booking: NewBooking): Promise<void> {
+    try {
+      await tx.insertBooking(booking);
+    } catch (err) {
+      if (err instanceof OverlappingBookingError) {
+        throw new ConflictError(
+          `Room ${room.number} is already booked for part of ${booking.checkIn} → ${booking.checkOut}`,
+        );
+      }
+      throw err;
+    }
   }
 
   private visible(principal: Principal, ownerId: string): boolean {

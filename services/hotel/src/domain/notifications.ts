@@ -1,4 +1,4 @@
-import { NotFoundError, type Page, type Principal } from '@myhotel/common';
+import { mapPage, NotFoundError, type Page, type Principal } from '@myhotel/common';
 import type { NotificationRepository } from '../data/notification-repository';
 import { toNotificationView, type NotificationView } from './views';
 
@@ -11,7 +11,7 @@ export class NotificationService {
     query: { unread?: boolean; limit: number; cursor?: string },
   ): Promise<Page<NotificationView>> {
     const page = await this.notifications.list({ userId: principal.userId, ...query });
-    return { items: page.items.map(toNotificationView), next_cursor: page.next_cursor };
+    return mapPage(page, toNotificationView);
   }
 
   async markRead(principal: Principal, id: string): Promise<NotificationView> {

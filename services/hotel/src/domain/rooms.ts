@@ -1,15 +1,16 @@
 import {
   ConflictError,
   ForbiddenError,
+  mapPage,
   NotFoundError,
   requireRole,
   type Page,
   type Principal,
 } from '@myhotel/common';
-import type { RoomStatus } from '../data/entities';
+import type { RoomStatus } from '../data/records';
 import { DuplicateRoomNumberError, type RoomChanges, type RoomRepository } from '../data/room-repository';
 import { validateStay } from './dates';
-import { toRoomView, type AvailabilityView, type RoomView } from './views';
+import { toAvailabilityView, toRoomView, type AvailabilityView, type RoomView } from './views';
 
 export interface RoomInput {
   number: string;
@@ -59,7 +60,7 @@ export class RoomService {
       limit: query.limit,
       cursor: query.cursor,
     });
-    return { items: page.items.map(toRoomView), next_cursor: page.next_cursor };
+    return mapPage(page, toRoomView);
   }
 
   async get(id: string): Promise<RoomView> {
@@ -138,13 +139,6 @@ export class RoomService {
       limit: query.limit,
       cursor: query.cursor,
     });
-    return {
-      items: page.items.map((item) => ({
-        room: toRoomView(item.room),
-        nights: item.nights,
-        total_price: item.totalPrice,
-      })),
-      next_cursor: page.next_cursor,
-    };
+    return mapPage(page, toAvailabilityView);
   }
 }

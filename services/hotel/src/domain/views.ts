@@ -1,6 +1,12 @@
 import type { BookingDetails } from '../data/booking-repository';
-import type { NotificationRecord, NotificationType, RoomRecord, RoomStatus } from '../data/entities';
-import type { BookingStatus } from './booking-state';
+import type { AvailableRoom } from '../data/room-repository';
+import type {
+  BookingStatus,
+  NotificationRecord,
+  NotificationType,
+  RoomRecord,
+  RoomStatus,
+} from '../data/records';
 
 /** API shapes (snake_case, money and dates as strings, timestamps ISO 8601 UTC). */
 export interface RoomView {
@@ -20,7 +26,7 @@ export interface AvailabilityView {
   total_price: string;
 }
 
-export interface CheckRecordView {
+interface CheckRecordView {
   performed_by: string;
   performed_at: string;
 }
@@ -66,6 +72,10 @@ export function toRoomView(room: RoomRecord): RoomView {
     created_at: iso(room.createdAt),
     updated_at: iso(room.updatedAt),
   };
+}
+
+export function toAvailabilityView(item: AvailableRoom): AvailabilityView {
+  return { room: toRoomView(item.room), nights: item.nights, total_price: item.totalPrice };
 }
 
 export function toBookingView(b: BookingDetails): BookingView {

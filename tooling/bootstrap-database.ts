@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 
-const bootstrapDir = join(__dirname, '..', '..', 'db', 'bootstrap');
+const bootstrapDir = join(__dirname, '..', 'db', 'bootstrap');
 
 export interface ServicePasswords {
   auth: string;
@@ -10,7 +10,7 @@ export interface ServicePasswords {
 }
 
 /** Substitutes psql-style variables (:'name' → literal, :"name" → identifier) as psql -v does. */
-export function substitutePsqlVariables(sql: string, variables: Record<string, string>): string {
+function substitutePsqlVariables(sql: string, variables: Record<string, string>): string {
   return sql.replace(/:(['"])([a-z_]+)\1/g, (_match, quote: string, name: string) => {
     const value = variables[name];
     if (value === undefined) throw new Error(`bootstrap SQL needs psql variable ${name}`);

@@ -1,0 +1,175 @@
+/**
+ * The system the benchmark measures: an embedded PostgreSQL with the bench data set, auth
+ * and hotel as in production (NODE_ENV=production, LOG_LEVEL=info, pool of 10), the bare
+ * baseline server, and tokens of an admin, a staff member and a guest.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { migrateAuth } from '@myhotel/auth';
+import { migrateHotel } from '@myhotel/hotel';
+import { bootstrapServer } from '../../tooling/bootstrap-database';
+import { freePort } from '../../tooling/free-port';
+import {
+  startNodeProcess,
+  startService,
+  stopNodeProcess,
+  type NodeProcess,
+} from '../../tooling/node-process';
+import { startEmbeddedPostgres } from '../../tooling/embedded-postgres';
+import { seedBenchData, type BenchDataSet } from './seed';
+
+export const repoRoot = join(__dirname, '..', '..');
+export const log = (line: string) => console.log(`[bench] ${line}`);
+const profileDir = join(repoRoot, 'bench-results', 'profiles');
+export const dbPoolMax = 10;
+
+export interface BenchStack {
+  auth: string;
+  full: string;
+  bare: string;
+  tokens: { admin: string; staff: string; guest: string };
+  /** Rooms that can be booked (not in maintenance), by number. */
+  roomIds: string[];
+  dataSet: BenchDataSet;
+  pgVersion: string;
+  stop(): Promise<void>;
+}
+
+async function serverVersion(url: string): Promise<string> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version;
+  } finally {
+    await client.end();
+  }
+}
+
+async function bookableRoomIds(url: string): Promise<string[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ id: string }>(
+      `SELECT id FROM hotel.rooms WHERE status <> 'maintenance' ORDER BY number`,
+    );
+    return rows.map((r) => r.id);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The admin (from configuration), a staff member promoted by the admin, and a guest. */
+async function benchTokens(auth: string): Promise<BenchStack['tokens']> {
+  const post = (path: string, body: unknown, token?: string, method = 'POST') =>
+    fetch(`${auth}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+  const login = async (email: string, password: string) =>
+    ((await (await post('/api/auth/login', { email, password })).json()) as { access_token: string })
+      .access_token;
+  const register = async (name: string, email: string, password: string) =>
+    ((await (await post('/api/auth/register', { name, email, password })).json()) as { id: string }).id;
+  const admin = await login('admin@bench.example', 'bench-admin-password');
+  const staffId = await register('Bench Staff', 'staff@bench.example', 'bench-staff-password');
+  await post(`/api/users/${staffId}`, { role: 'staff' }, admin, 'PATCH');
+  await register('Bench Guest', 'guest@bench.example', 'bench-guest-password');
+  return {
+    admin,
+    staff: await login('staff@bench.example', 'bench-staff-password'),
+    guest: await login('guest@bench.example', 'bench-guest-password'),
+  };
+}
+
+export async function startBenchStack(): Promise<BenchStack> {
+  const postgres = await startEmbeddedPostgres({
+    dataDir: mkdtempSync(join(tmpdir(), 'myhotel-bench-pg-')),
+    port: await freePort(),
+    password: 'postgres',
+    temporary: true,
+    settings: [
+      'max_connections=200',
+      'shared_buffers=256MB',
+      ...(process.env.BENCH_PG_FLAGS?.split(' ').filter((word) => word && word !== '-c') ?? []),
+    ],
+  });
+  const servers: NodeProcess[] = [];
+  const stop = async () => {
+    await Promise.all(servers.map((server) => stopNodeProcess(server)));
+    await postgres.stop().catch(() => undefined);
+  };
+  // The services as in production, with their JSON request logs discarded (errors shown).
+  const options = {
+    output: 'errors',
+    nodeOptions: process.env.BENCH_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  } as const;
+  try {
+    const database = await bootstrapServer(postgres.url(), { auth: 'bench-auth', hotel: 'bench-hotel' });
+    const authUrl = database.urlFor('auth');
+    const hotelUrl = database.urlFor('hotel');
+    const jwt = { JWT_ISSUER: 'myhotel-auth', JWT_AUDIENCE: 'myhotel' };
+    const privateKey = generateKeyPairSync('ed25519')
+      .privateKey.export({ format: 'pem', type: 'pkcs8' })
+      .toString();
+    await migrateAuth({ ...jwt, DATABASE_URL: authUrl, JWT_PRIVATE_KEY: privateKey });
+    await migrateHotel({ ...jwt, DATABASE_URL: hotelUrl, JWKS_URL: 'http://127.0.0.1/unused' });
+    const seedStart = Date.now();
+    const dataSet = await seedBenchData(database.superuserUrl, 200, 100);
+    log(
+      `data set: ${dataSet.rooms} rooms, ${dataSet.bookings} bookings, ${dataSet.notifications} notifications (${Date.now() - seedStart} ms)`,
+    );
+
+    const production = { NODE_ENV: 'production', LOG_LEVEL: 'info', DB_POOL_MAX: String(dbPoolMax), ...jwt };
+    const authService = await startService('auth', {
+      ...options,
+      env: {
+        ...process.env,
+        ...production,
+        DATABASE_URL: authUrl,
+        JWT_PRIVATE_KEY: privateKey,
+        ADMIN_EMAIL: 'admin@bench.example',
+        ADMIN_PASSWORD: 'bench-admin-password',
+        LOGIN_MAX_FAILURES_PER_CLIENT: '1000000',
+      },
+    });
+    servers.push(authService);
+    const hotel = await startService('hotel', {
+      ...options,
+      env: {
+        ...process.env,
+        ...production,
+        DATABASE_URL: hotelUrl,
+        JWKS_URL: `${authService.base}/.well-known/jwks.json`,
+      },
+    });
+    servers.push(hotel);
+    const bare = await startNodeProcess({
+      ...options,
+      name: 'bare server',
+      script: 'loadtest/bench/bare-server.ts',
+      env: { ...process.env, DATABASE_URL: hotelUrl, DB_POOL_MAX: String(dbPoolMax) },
+      readyPath: '/',
+      ready: (status) => status > 0 && status < 500,
+    });
+    servers.push(bare);
+
+    const auth = authService.base;
+    return {
+      auth,
+      full: hotel.base,
+      bare: bare.base,
+      tokens: await benchTokens(auth),
+      roomIds: await bookableRoomIds(hotelUrl),
+      dataSet,
+      pgVersion: await serverVersion(database.superuserUrl),
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

@@ -1,0 +1,64 @@
+import { authHarnessForFile } from '../../../test/support/auth';
+import { expectProblem } from '../../../test/support/problem';
+
+const h = authHarnessForFile();
+
+describe('refresh tokens', () => {
+  it('rotates: the new pair works, the old refresh token stops working', async () => {
+    const u = await h.user();
+    const first = await h.http.post('/api/auth/refresh').send({ refresh_token: u.refreshToken }).expect(200);
+    expect(first.body.refresh_token).not.toBe(u.refreshToken);
+    await h.http.get('/api/auth/me').set('Authorization', `Bearer ${first.body.access_token}`).expect(200);
+    const second = await h.http
+      .post('/api/auth/refresh')
+      .send({ refresh_token: first.body.refresh_token })
+      .expect(200);
+    expect(second.body.refresh_token).not.toBe(first.body.refresh_token);
+  });
+
+  it('reuse of a rotated token answers 401 and revokes the whole family', async () => {
+    const u = await h.user();
+    const rotated = await h.http
+      .post('/api/auth/refresh')
+      .send({ refresh_token: u.refreshToken })
+      .expect(200);
+    expectProblem(await h.http.post('/api/auth/refresh').send({ refresh_token: u.refreshToken }), 401);
+    // The legitimate-looking newer token of the same family is now dead too.
+    expectProblem(
+      await h.http.post('/api/auth/refresh').send({ refresh_token: rotated.body.refresh_token }),
+      401,
+    );
+    const [row] = await h.dataSource.query(
+      'SELECT count(*) AS n FROM auth.refresh_tokens WHERE user_id = $1 AND revoked_at IS NULL',
+      [u.id],
+    );
+    expect(Number(row.n)).toBe(0);
+  });
+
+  it('rejects unknown tokens and stores only hashes', async () => {
+    expectProblem(await h.http.post('/api/auth/refresh').send({ refresh_token: 'made-up-token' }), 401);
+    const u = await h.user();
+    const rows = await h.dataSource.query('SELECT token_hash FROM auth.refresh_tokens WHERE user_id = $1', [
+      u.id,
+    ]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0].token_hash).not.toContain(u.refreshToken);
+    expect(rows[0].token_hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('rejects an expired refresh token', async () => {
+    const u = await h.user();
+    await h.dataSource.query(
+      `UPDATE auth.refresh_tokens SET expires_at = now() - interval '1 second' WHERE user_id = $1`,
+      [u.id],
+    );
+    expectProblem(await h.http.post('/api/auth/refresh').send({ refresh_token: u.refreshToken }), 401);
+  });
+
+  it('logout revokes the token (204), and is idempotent', async () => {
+    const u = await h.user();
+    await h.http.post('/api/auth/logout').send({ refresh_token: u.refreshToken }).expect(204);
+    await h.http.post('/api/auth/logout').send({ refresh_token: u.refreshToken }).expect(204);
+    expectProblem(await h.http.post('/api/auth/refresh').send({ refresh_token: u.refreshToken }), 401);
+  });
+});

@@ -1,0 +1,38 @@
+import type { EntityManager } from 'typeorm';
+
+/**
+ * The data-access style of both services: parameterised SQL through TypeORM's DataSource or
+ * a transaction's EntityManager, rows aliased to typed records (camelCase). TypeORM is kept
+ * for the pool, migrations and transactions; there are no entity mappings.
+ */
+
+/** A parameterised statement: `text` with $1…$n placeholders, and their `values`. */
+export interface SqlQuery {
+  text: string;
+  values: unknown[];
+}
+
+/** What runs SQL: the DataSource (each statement on its own) or a transaction's EntityManager. */
+export type SqlRunner = Pick<EntityManager, 'query'>;
+
+/** Collects parameters: `param(value)` appends the value and returns its placeholder (`$n`). */
+export function sqlParams(values: unknown[] = []): { values: unknown[]; param: (value: unknown) => string } {
+  return { values, param: (value) => `$${values.push(value)}` };
+}
+
+/** TypeORM answers UPDATE and DELETE with `[rows, rowCount]`, every other statement with the rows. */
+function rowsOf<T>(result: unknown): T[] {
+  const isCounted =
+    Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number';
+  return (isCounted ? result[0] : result) as T[];
+}
+
+/** The rows a statement returns (SELECT, or INSERT/UPDATE/DELETE … RETURNING). */
+export async function queryRows<T>(db: SqlRunner, text: string, values: unknown[] = []): Promise<T[]> {
+  return rowsOf<T>(await db.query(text, values));
+}
+
+/** The first row a statement returns, or null. */
+export async function queryOne<T>(db: SqlRunner, text: string, values: unknown[] = []): Promise<T | null> {
+  return (await queryRows<T>(db, text, values))[0] ?? null;
+}

@@ -1,0 +1,13 @@
+/**
+ * The hotel service's public entry: what other packages (the launcher, the test harnesses,
+ * the benchmark) may use. Everything else under src/ is internal and may change freely.
+ */
+export { start } from './main';
+export { migrateHotel } from './cli/migrate';
+export { seedDemo } from './cli/seed-demo';
+export { createHotelApp } from './app';
+export { loadHotelConfig, type HotelConfig } from './config';
+export { createHotelDataSource } from './data/data-source';
+/** The SQL of the hot read paths, which the benchmark's bare baseline server runs as is. */
+export { bookingListQuery } from './data/booking-repository';
+export { availabilityQuery, roomByIdQuery } from './data/room-repository';
