@@ -171,8 +171,9 @@ export interface paths {
         };
         /**
          * An account's audit trail (admin)
-         * @description Oldest first: who changed what and when. Kept after the account is deleted, so a
-         *     deleted user's id still answers; an id that never had an account answers 404.
+         * @description Who changed what and when (default order: oldest first). Kept after the account is
+         *     deleted, so a deleted user's id still answers; an id that never had an account answers
+         *     404.
          */
         get: operations["listUserEvents"];
         put?: never;
@@ -391,7 +392,11 @@ export interface components {
         };
     };
     parameters: {
-        /** @description Opaque cursor from a previous page's `next_cursor`. */
+        /**
+         * @description Opaque cursor from a previous page's `next_cursor`. It holds the position of the last
+         *     item in the list's order (e.g. a guest's name) and belongs to the sort and filters it
+         *     was issued for.
+         */
         Cursor: string;
         IdPath: string;
         /** @description Page size. */
@@ -580,7 +585,11 @@ export interface operations {
     listUsers: {
         parameters: {
             query?: {
-                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                /**
+                 * @description Opaque cursor from a previous page's `next_cursor`. It holds the position of the last
+                 *     item in the list's order (e.g. a guest's name) and belongs to the sort and filters it
+                 *     was issued for.
+                 */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Case-insensitive substring of the email. */
                 email?: string;
@@ -703,10 +712,15 @@ export interface operations {
     listUserEvents: {
         parameters: {
             query?: {
-                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                /**
+                 * @description Opaque cursor from a previous page's `next_cursor`. It holds the position of the last
+                 *     item in the list's order (e.g. a guest's name) and belongs to the sort and filters it
+                 *     was issued for.
+                 */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
+                sort?: "at" | "-at";
             };
             header?: never;
             path: {

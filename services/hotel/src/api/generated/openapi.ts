@@ -40,7 +40,8 @@ export interface paths {
          *     else yields an empty page); staff and admins see all. Default order: newest first
          *     (`-created_at`). When both `from` and `to` are given, `to` must be after `from` (400
          *     otherwise). Integrators poll for changes with `updated_since` and `sort=updated_at`,
-         *     passing the last `updated_at` they saw.
+         *     passing the last `updated_at` they saw (shown to the millisecond, so the last booking
+         *     seen may come again: deduplicate by `id` and `updated_at`).
          */
         get: operations["listBookings"];
         put?: never;
@@ -216,9 +217,9 @@ export interface paths {
         };
         /**
          * A booking's audit trail
-         * @description Staff and admins, or the booking's owner; anyone else gets 404. Oldest first: every
-         *     create, change and transition with who did it, the status before and after, and the
-         *     changed fields (`changes`: field → `{from, to}`).
+         * @description Staff and admins, or the booking's owner; anyone else gets 404. Every create, change
+         *     and transition with who did it, the status before and after, and the changed fields
+         *     (`changes`: field → `{from, to}`). Default order: oldest first.
          */
         get: operations["listBookingEvents"];
         put?: never;
@@ -531,6 +532,11 @@ export interface components {
             changes: components["schemas"]["FieldChanges"];
             from_status: components["schemas"]["BookingStatus"] | null;
             id: components["schemas"]["Uuid"];
+            /**
+             * @description `checked_in` only: `true` when staff checked the guest in to a room whose
+             *     housekeeping was not `clean` or `inspected` (`override: true`).
+             */
+            override: boolean;
             to_status: components["schemas"]["BookingStatus"];
         };
         BookingEventPage: {
@@ -835,7 +841,11 @@ export interface components {
         };
     };
     parameters: {
-        /** @description Opaque cursor from a previous page's `next_cursor`. */
+        /**
+         * @description Opaque cursor from a previous page's `next_cursor`. It holds the position of the last
+         *     item in the list's order (e.g. a guest's name) and belongs to the sort and filters it
+         *     was issued for.
+         */
         Cursor: string;
         IdPath: string;
         /**
@@ -850,7 +860,12 @@ export interface components {
     };
     requestBodies: never;
     headers: {
-        /** @description Strong entity tag of the booking's current version, for `If-Match`/`If-None-Match`. */
+        /**
+         * @description Strong entity tag of the booking's current version (`"v7"`), for `If-Match` and
+         *     `If-None-Match`. It changes with every change of the booking itself (dates, room,
+         *     guests, status, price, account); the embedded `guest` summary and `room_number` are
+         *     shown as they are now and are versioned by the guest profile and the room.
+         */
         ETag: string;
         /** @description Path of the created resource, e.g. `/api/bookings/{id}`. */
         Location: string;
@@ -864,7 +879,11 @@ export interface operations {
             query: {
                 check_in: components["schemas"]["CalendarDate"];
                 check_out: components["schemas"]["CalendarDate"];
-                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                /**
+                 * @description Opaque cursor from a previous page's `next_cursor`. It holds the position of the last
+                 *     item in the list's order (e.g. a guest's name) and belongs to the sort and filters it
+                 *     was issued for.
+                 */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Only rooms whose capacity is at least this. */
                 guests?: number;
@@ -900,7 +919,11 @@ export interface operations {
     listBookings: {
         parameters: {
             query?: {
-                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                /**
+                 * @description Opaque cursor from a previous page's `next_cursor`. It holds the position of the last
+                 *     item in the list's order (e.g. a guest's name) and belongs to the sort and filters it
+                 *     was issued for.
+                 */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Only stays ending after this date (`check_out > from`). */
                 from?: components["schemas"]["CalendarDate"];
@@ -1149,7 +1172,11 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            /** @description Illegal transition (the problem carries `current_status`), or the room is still occupied. */
+            /**
+             * @description Illegal transition (the problem carries `current_status`), the room is still
+             *     occupied or in maintenance, or its housekeeping is not `clean` or `inspected` and
+             *     `override` was not given (the problem carries `housekeeping`).
+             */
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             500: components["responses"]["InternalError"];
@@ -1235,10 +1262,15 @@ export interface operations {
     listBookingEvents: {
         parameters: {
             query?: {
-                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                /**
+                 * @description Opaque cursor from a previous page's `next_cursor`. It holds the position of the last
+                 *     item in the list's order (e.g. a guest's name) and belongs to the sort and filters it
+                 *     was issued for.
+                 */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
+                sort?: "at" | "-at";
             };
             header?: never;
             path: {
@@ -1305,7 +1337,11 @@ export interface operations {
     listGuests: {
         parameters: {
             query?: {
-                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                /**
+                 * @description Opaque cursor from a previous page's `next_cursor`. It holds the position of the last
+                 *     item in the list's order (e.g. a guest's name) and belongs to the sort and filters it
+                 *     was issued for.
+                 */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
@@ -1457,7 +1493,11 @@ export interface operations {
     listNotifications: {
         parameters: {
             query?: {
-                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                /**
+                 * @description Opaque cursor from a previous page's `next_cursor`. It holds the position of the last
+                 *     item in the list's order (e.g. a guest's name) and belongs to the sort and filters it
+                 *     was issued for.
+                 */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
@@ -1516,7 +1556,11 @@ export interface operations {
     listRooms: {
         parameters: {
             query?: {
-                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                /**
+                 * @description Opaque cursor from a previous page's `next_cursor`. It holds the position of the last
+                 *     item in the list's order (e.g. a guest's name) and belongs to the sort and filters it
+                 *     was issued for.
+                 */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Staff and admins only, e.g. `dirty` for what to clean next. */
                 housekeeping?: components["schemas"]["Housekeeping"];
