@@ -6,6 +6,7 @@ import { AccessTokenSigner, migrateAuth } from '@myhotel/auth';
 import { createHotelApp, migrateHotel, loadHotelConfig, createHotelDataSource } from '@myhotel/hotel';
 import { startAuthForTest, testAudience, testIssuer, inProcessEnv } from './auth';
 import { createTestDatabase, type ServiceDatabase, type TestDatabase } from './database';
+import { testAccount } from './tokens';
 
 /** A date `offset` days from today (UTC), 'YYYY-MM-DD'. */
 export const day = (offset: number): string =>
@@ -72,7 +73,7 @@ export async function startHotelForTest(options: HotelHarnessOptions = {}) {
 
   /** A user with a real access token signed by auth's key (fast: no account, no argon2). */
   async function user(role: Role = 'guest', id: string = randomUUID()): Promise<TestUser> {
-    const accessToken = await signer.sign(id, role);
+    const accessToken = await signer.sign(testAccount(role, id));
     return { id, role, accessToken, auth: { Authorization: `Bearer ${accessToken}` } };
   }
 
