@@ -38,6 +38,8 @@ export interface HotelHarnessOptions {
   env?: Record<string, string>;
   /** Verification keys; default: auth's JWKS in-process (`localKeySet`). */
   keys?: (auth: Awaited<ReturnType<typeof startAuthForTest>>) => JWTVerifyGetKey;
+  /** Runs on the new database before hotel's migrations (the upgrade test plays an earlier release). */
+  beforeMigrations?: (env: NodeJS.ProcessEnv, db: TestDatabase) => Promise<void>;
 }
 
 /**
@@ -48,6 +50,7 @@ export async function startHotelForTest(options: HotelHarnessOptions = {}) {
   const db = await createTestDatabase();
   const auth = await startAuthForTest({}, db);
   const env = hotelEnv(db, options.env);
+  await options.beforeMigrations?.(env, db);
   await migrateHotel(env);
   const config = loadHotelConfig(env);
   const dataSource = createHotelDataSource(config.db);
