@@ -659,8 +659,10 @@ export interface components {
         /** @enum {string} */
         NotificationType: "booking_created" | "booking_changed" | "booking_confirmed" | "booking_cancelled" | "booking_checked_in" | "booking_checked_out" | "booking_no_show";
         /**
-         * @description Digits with an optional leading `+` and spaces, dots, dashes or parentheses.
+         * @description Digits with an optional leading `+` and spaces, dots, dashes or parentheses (an area code
+         *     may come first in parentheses).
          * @example +62 812-555-0101
+         * @example (021) 555 0199
          */
         Phone: string;
         /**
