@@ -22,7 +22,19 @@ export interface RoomJson {
   type: string;
   capacity: number;
   price_per_night: string;
-  status: 'available' | 'occupied' | 'maintenance';
+  status?: 'available' | 'occupied' | 'maintenance';
+  housekeeping?: 'clean' | 'dirty' | 'inspected';
+  created_at: string;
+  updated_at: string;
+}
+
+export interface GuestJson {
+  id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  notes?: string | null;
+  user_id: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -38,6 +50,10 @@ export interface HotelHarnessOptions {
   env?: Record<string, string>;
   /** Verification keys; default: auth's JWKS in-process (`localKeySet`). */
   keys?: (auth: Awaited<ReturnType<typeof startAuthForTest>>) => JWTVerifyGetKey;
+  /** Draws booking references (default: the service's own random draw). */
+  newReference?: () => string;
+  /** Where the service's log goes (default: the LOG_LEVEL of the environment, to stdout). */
+  logDestination?: { write(line: string): void };
   /** Runs on the new database before hotel's migrations (the upgrade test plays an earlier release). */
   beforeMigrations?: (env: NodeJS.ProcessEnv, db: TestDatabase) => Promise<void>;
 }
@@ -56,7 +72,7 @@ export async function startHotelForTest(options: HotelHarnessOptions = {}) {
   const dataSource = createHotelDataSource(config.db);
   await dataSource.initialize();
   const lifecycle = new Lifecycle();
-  const logger = createLogger('hotel', config.env.LOG_LEVEL);
+  const logger = createLogger('hotel', config.env.LOG_LEVEL, options.logDestination);
   const keys = options.keys ? options.keys(auth) : localKeySet(auth.keys.jwks);
   const hotel = createHotelApp({
     config,
@@ -65,6 +81,7 @@ export async function startHotelForTest(options: HotelHarnessOptions = {}) {
     logger,
     metrics: createMetrics('hotel'),
     lifecycle,
+    newReference: options.newReference,
   });
   const http = supertest(hotel.app);
   const signer = new AccessTokenSigner(auth.keys, {
@@ -117,6 +134,26 @@ export async function startHotelForTest(options: HotelHarnessOptions = {}) {
       .send({ guests: 1, ...fields });
   }
 
+  /**
+   * The account's guest profile, made from its token as on its first booking (staff can book
+   * for an account by `user_id` only once it has one).
+   */
+  async function guestProfile(who: Pick<TestUser, 'auth'>): Promise<GuestJson> {
+    const res = await http.get('/api/guests/me').set(who.auth);
+    if (res.status !== 200) throw new Error(`guest profile failed: ${res.status} ${res.text}`);
+    return res.body as GuestJson;
+  }
+
+  /** A walk-in guest profile (no account), created by staff. */
+  async function walkIn(fields: Record<string, unknown> = {}): Promise<GuestJson> {
+    const res = await http
+      .post('/api/guests')
+      .set(staff.auth)
+      .send({ name: `Walk-in ${randomUUID().slice(0, 8)}`, ...fields });
+    if (res.status !== 201) throw new Error(`walk-in failed: ${res.status} ${res.text}`);
+    return res.body as GuestJson;
+  }
+
   async function count(table: string, where = 'TRUE', params: unknown[] = []): Promise<number> {
     const rows: Array<{ n: number }> = await dataSource.query(
       `SELECT count(*)::int AS n FROM hotel.${table} WHERE ${where}`,
@@ -141,6 +178,8 @@ export async function startHotelForTest(options: HotelHarnessOptions = {}) {
     staff,
     room,
     book,
+    guestProfile,
+    walkIn,
     count,
     async close() {
       await dataSource.destroy();

@@ -14,7 +14,11 @@ interface UserEvent {
   at: string;
 }
 
-const trail = async (admin: { auth: Record<string, string> }, id: string, query: Record<string, string | number> = {}) =>
+const trail = async (
+  admin: { auth: Record<string, string> },
+  id: string,
+  query: Record<string, string | number> = {},
+) =>
   (await h.http.get(`/api/users/${id}/events`).query(query).set(admin.auth).expect(200)).body
     .items as UserEvent[];
 

@@ -91,8 +91,15 @@ interface KeysetOrder {
   toPage<Row>(rows: Array<Keyed<Row>>, limit: number): Page<Row>;
 }
 
-/** What a list request asks for: a sort, a page, and its filters (which bind its cursors). */
-export type ListFilter<Field extends string> = { sort: SortParam<Field>; limit: number; cursor?: string };
+/** A list request for the data layer: a sort, a page; the filters beside them bind its cursors. */
+export interface ListFilter<Field extends string> {
+  sort: SortParam<Field>;
+  limit: number;
+  cursor?: string;
+}
+
+/** A list request as the API takes it: without a sort, the list's default order applies. */
+export type ListQuery<Field extends string> = Omit<ListFilter<Field>, 'sort'> & { sort?: SortParam<Field> };
 
 /** The parts of a list statement that its keyset order supplies. */
 export interface KeysetParts {
@@ -211,96 +218,3 @@ export const withLimit = <Q extends { limit?: number }>(query: Q): Q & { limit: 
   ...query,
   limit: query.limit ?? 20,
 });
-
-// ---- Legacy (removed once hotel and auth use sortOrders) ----
-
-/** Checks one value of a cursor. */
-export type CursorPart = (value: string) => boolean;
-
-const legacyUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** The UTC ISO 8601 form of cursorTimestamp() (also with fewer fraction digits), years 0001–9999. */
-const legacyIsoUtc = /^(?!0000)\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z$/;
-
-export const cursorParts = {
-  uuid: (value: string) => legacyUuid.test(value),
-  /**
-   * A timestamp PostgreSQL reads exactly as meant: the issued shape, and a real instant
-   * (Date.parse alone also takes "1" or RFC 2822 dates, and rolls 2026-02-30 over).
-   */
-  timestamp: (value: string) => {
-    if (!legacyIsoUtc.test(value)) return false;
-    const ms = Date.parse(value);
-    return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 19) === value.slice(0, 19);
-  },
-  matching: (pattern: RegExp) => (value: string) => pattern.test(value),
-} satisfies Record<string, CursorPart | ((...args: never[]) => CursorPart)>;
-
-function encodeCursor(position: string[]): string {
-  return Buffer.from(JSON.stringify(position)).toString('base64url');
-}
-
-/** The position a cursor holds, checked against `parts`; anything forged or malformed is a 400. */
-export function decodeCursor(cursor: string | undefined, parts: CursorPart[]): string[] | undefined {
-  if (cursor === undefined) return undefined;
-  try {
-    const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (
-      Array.isArray(values) &&
-      values.length === parts.length &&
-      values.every((value, i) => typeof value === 'string' && parts[i]!(value))
-    ) {
-      return values as string[];
-    }
-  } catch {
-    // fall through
-  }
-  throw new ValidationError('Invalid cursor', [
-    { path: 'cursor', message: 'not a cursor issued by this API' },
-  ]);
-}
-
-/** A page from `limit + 1` rows fetched in keyset order; `position` gives a row's cursor values. */
-export function toPage<Row>(rows: Row[], limit: number, position: (row: Row) => string[]): Page<Row> {
-  const items = rows.slice(0, limit);
-  const last = items[items.length - 1];
-  return {
-    items,
-    next_cursor: rows.length > limit && last !== undefined ? encodeCursor(position(last)) : null,
-  };
-}
-
-
-/**
- * created_at as a cursor value, with microseconds: a JS Date keeps only milliseconds, so a
- * cursor built from one skips or repeats rows created in the same millisecond.
- */
-const legacyCursorTimestamp = (column: string) =>
-  `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-
-/** A row of a newest-first query: its own columns plus the created_at cursor value. */
-export type WithCursorAt<Row> = Row & { id: string; cursorAt: string };
-
-/**
- * Keyset pagination newest first on (created_at, id) of the table aliased `alias` — the
- * order of every list of things that happened (users, bookings, notifications).
- */
-export function newestFirst(alias: string) {
-  return {
-    /** The extra select-list item the page's cursor is built from. */
-    cursorColumn: `${legacyCursorTimestamp(`${alias}.created_at`)} AS "cursorAt"`,
-    orderBy: `${alias}.created_at DESC, ${alias}.id DESC`,
-    /** The WHERE condition for rows after `cursor`, or undefined on the first page. */
-    after(cursor: string | undefined, param: (value: unknown) => string): string | undefined {
-      const position = decodeCursor(cursor, [cursorParts.timestamp, cursorParts.uuid]);
-      if (!position) return undefined;
-      const [at, id] = position;
-      return `(${alias}.created_at, ${alias}.id) < (${param(at)}::timestamptz, ${param(id)}::uuid)`;
-    },
-    toPage<Row>(rows: Array<WithCursorAt<Row>>, limit: number): Page<Row> {
-      return mapPage(
-        toPage(rows, limit, (row) => [row.cursorAt, row.id]),
-        ({ cursorAt: _cursorAt, ...row }) => row as unknown as Row,
-      );
-    },
-  };
-}

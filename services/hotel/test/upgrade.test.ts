@@ -139,4 +139,19 @@ describe('upgrading a live database to the front desk', () => {
     });
     expect(await h.count('guests', 'user_id = $1', [accounts.a])).toBe(1);
   });
+
+  it("fills an account's placeholder from its next token's claims; its bookings then show the name", async () => {
+    const account = await h.user('guest', accounts.b);
+    const profile = await h.http.get('/api/guests/me').set(account.auth).expect(200);
+    expect(profile.body).toMatchObject({
+      name: `Test guest ${accounts.b.slice(0, 8)}`,
+      email: `guest.${accounts.b.slice(0, 8)}@example.test`,
+      user_id: accounts.b,
+    });
+    const [booking] = (await h.http.get('/api/bookings').set(account.auth).expect(200)).body.items;
+    expect(booking).toMatchObject({
+      status: 'cancelled',
+      guest: { id: profile.body.id, name: profile.body.name },
+    });
+  });
 });

@@ -3,8 +3,8 @@ import {
   queryPage,
   sortOrders,
   sqlParams,
+  type ListFilter,
   type Page,
-  type SortParam,
   type SqlRunner,
 } from '@myhotel/common';
 import type { FieldChanges, UserAction, UserEventRecord } from './records';
@@ -17,13 +17,11 @@ export interface NewUserEvent {
 }
 
 const eventOrders = sortOrders('e.id', { at: [{ sql: 'e.at', kind: 'timestamp' }] });
-export type UserEventSort = SortParam<'at'>;
+/** The trail's order: by time. */
+export type EventSortField = 'at';
 
-export interface UserEventFilter {
+export interface UserEventFilter extends ListFilter<EventSortField> {
   userId: string;
-  sort: UserEventSort;
-  limit: number;
-  cursor?: string;
 }
 
 const eventColumns = `e.id, e.user_id AS "userId", e.actor_user_id AS "actorUserId", e.action, e.changes, e.at`;

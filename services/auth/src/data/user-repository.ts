@@ -5,9 +5,9 @@ import {
   queryRows,
   sortOrders,
   sqlParams,
+  type ListFilter,
   type Page,
   type Role,
-  type SortParam,
   type SqlRunner,
 } from '@myhotel/common';
 import type { DataSource } from 'typeorm';
@@ -22,14 +22,11 @@ const userOrders = sortOrders('u.id', {
   email: [{ sql: 'u.email COLLATE "C"', kind: 'text' }],
   name: [{ sql: 'lower(u.name) COLLATE "C"', kind: 'text' }],
 });
-export type UserSort = SortParam<'created_at' | 'email' | 'name'>;
+export type UserSortField = 'created_at' | 'email' | 'name';
 
-export interface UserFilter {
+export interface UserFilter extends ListFilter<UserSortField> {
   role?: Role;
   emailContains?: string;
-  sort: UserSort;
-  limit: number;
-  cursor?: string;
 }
 
 export type NewUser = Pick<UserRecord, 'name' | 'email' | 'role' | 'passwordHash'>;

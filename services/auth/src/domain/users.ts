@@ -4,16 +4,17 @@ import {
   mapPage,
   NotFoundError,
   UnauthorizedError,
+  type ListQuery,
   type Page,
   type Principal,
   type Role,
 } from '@myhotel/common';
 import type { UserRecord } from '../data/records';
-import type { UserEventSort } from '../data/user-events';
+import type { EventSortField } from '../data/user-events';
 import {
   DuplicateEmailError,
   type UserRepository,
-  type UserSort,
+  type UserSortField,
   type UserTx,
 } from '../data/user-repository';
 import { hashPassword, verifyPassword } from './passwords';
@@ -21,12 +22,9 @@ import { toUserEventView, toUserView, type UserEventView, type UserView } from '
 
 export const normaliseEmail = (email: string): string => email.trim().toLowerCase();
 
-export interface UserListQuery {
+export interface UserListQuery extends ListQuery<UserSortField> {
   role?: Role;
   email?: string;
-  sort?: UserSort;
-  limit: number;
-  cursor?: string;
 }
 
 export interface UserChanges {
@@ -162,7 +160,7 @@ export class UserService {
   async events(
     principal: Principal,
     id: string,
-    query: { sort?: UserEventSort; limit: number; cursor?: string },
+    query: ListQuery<EventSortField>,
   ): Promise<Page<UserEventView>> {
     await this.requireAdmin(principal);
     if (!(await this.users.events.hadAccount(id))) throw userNotFound();
