@@ -16,14 +16,7 @@ import type { DataSource } from 'typeorm';
 import { BookingEventStore, bookingEventInsert } from './booking-events';
 import { GuestStore, likePrefix } from './guest-repository';
 import { IdempotencyKeyStore } from './idempotency-key-store';
-import type {
-  BookingRecord,
-  BookingStatus,
-  Housekeeping,
-  NotificationType,
-  RoomRecord,
-  RoomStatus,
-} from './records';
+import type { BookingRecord, BookingStatus, Housekeeping, RoomRecord, RoomStatus } from './records';
 import { roomColumns } from './room-repository';
 
 export interface Stay {
@@ -202,12 +195,9 @@ export const bookingChangeStatements = {
            FROM hotel.rooms r WHERE b.id = $1 AND r.id = $2`,
     values: [id, change.roomId, change.checkIn, change.checkOut, change.guests],
   }),
-  event: bookingEventInsert,
-  notification: (userId: string, bookingId: string, type: NotificationType, message: string): SqlQuery => ({
-    text: 'INSERT INTO hotel.notifications (user_id, booking_id, type, message) VALUES ($1, $2, $3, $4)',
-    values: [userId, bookingId, type, message],
-  }),
   details: (id: string): SqlQuery => ({ text: `${detailsSelect()} WHERE b.id = $1`, values: [id] }),
+  /** The audit event, with the account's notification. */
+  record: bookingEventInsert,
 };
 
 async function findDetails(db: SqlRunner, id: string): Promise<BookingDetails | null> {
@@ -359,16 +349,6 @@ export class BookingTx {
       bookingId,
       performedBy,
     ]);
-  }
-
-  async insertNotification(
-    userId: string,
-    bookingId: string,
-    type: NotificationType,
-    message: string,
-  ): Promise<void> {
-    const { text, values } = bookingChangeStatements.notification(userId, bookingId, type, message);
-    await this.manager.query(text, values);
   }
 
   findDetails(id: string): Promise<BookingDetails | null> {

@@ -382,19 +382,18 @@ export class BookingService {
   ): Promise<BookingDetails> {
     const booking = await tx.findDetails(id);
     if (!booking) throw bookingNotFound();
-    await tx.events.insert({
-      bookingId: id,
-      actorUserId: principal.userId,
-      action,
-      fromStatus,
-      toStatus: booking.status,
-      changes: changes(booking),
-      override,
-    });
-    if (booking.userId !== null) {
-      const { type, message } = notice(action, booking);
-      await tx.insertNotification(booking.userId, id, type, message);
-    }
+    await tx.events.insert(
+      {
+        bookingId: id,
+        actorUserId: principal.userId,
+        action,
+        fromStatus,
+        toStatus: booking.status,
+        changes: changes(booking),
+        override,
+      },
+      booking.userId === null ? undefined : { userId: booking.userId, ...notice(action, booking) },
+    );
     return booking;
   }
 }
