@@ -62,8 +62,9 @@ Data set: ${report.dataSet.rooms} rooms, ${report.dataSet.guests} guest profiles
 | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 ${rows.join('\n')}
 
-Booking creation (distinct rooms and nights, no conflicts; each a transaction with the
-exclusion-constraint check, price snapshot and notification):
+Booking creation (distinct rooms and nights, no conflicts; each a transaction with the guest
+profile's lookup, the exclusion-constraint check, the reference, the price snapshot, and the
+audit event with the notification):
 
 | load | req/s | p50 ms | p99 ms | max ms | non-2xx |
 | --- | ---: | ---: | ---: | ---: | ---: |
