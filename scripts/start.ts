@@ -8,6 +8,7 @@ import { migrateAuth } from '@myhotel/auth';
 import { createMyHotelClient } from '@myhotel/client';
 import { migrateHotel, seedDemo } from '@myhotel/hotel';
 import { startGateway } from './gateway';
+import { seedFrontDesk } from './lib/demo-front-desk';
 import {
   launcherAdmin,
   localSecrets,
@@ -143,6 +144,12 @@ async function main(): Promise<void> {
     const seeded = await seedDemo(hotelEnv);
     if (seeded > 0) log(`demo data: ${seeded} rooms`);
     await startLocalService('hotel', hotelEnv);
+    const demo = await seedFrontDesk(
+      upstreams,
+      { email: demoUsers.staff, password: secrets.staffPassword },
+      { email: demoUsers.guest, password: secrets.guestPassword },
+    );
+    if (demo) log(demo);
   }
 
   gateway = await startGateway(gatewayPort, upstreams);
