@@ -28,6 +28,7 @@ COPY package.json package-lock.json ./
 COPY services/common/package.json services/common/
 COPY services/auth/package.json services/auth/
 COPY services/hotel/package.json services/hotel/
+COPY openapi/client/package.json openapi/client/
 RUN --mount=type=cache,target=/root/.npm npm ci --ignore-scripts
 COPY tsconfig*.json ./
 COPY openapi/ openapi/
@@ -38,6 +39,11 @@ RUN npm run build
 FROM build AS prune
 ARG SERVICE=auth
 RUN test "$SERVICE" = auth || test "$SERVICE" = hotel || { echo "SERVICE must be auth or hotel" >&2; exit 1; }
+# hotel serves /docs with Redoc's standalone bundle: only that one file of the redoc
+# devDependency (and its licence) goes into the image, where require.resolve finds it.
+RUN mkdir -p /assets/redoc/bundles \
+ && cp node_modules/redoc/package.json node_modules/redoc/LICENSE /assets/redoc/ \
+ && cp node_modules/redoc/bundles/redoc.standalone.js /assets/redoc/bundles/
 RUN --mount=type=cache,target=/root/.npm \
     rm -rf node_modules services/*/node_modules \
  && npm ci --omit=dev --ignore-scripts --workspace "services/${SERVICE}" --include-workspace-root=false
@@ -52,6 +58,7 @@ RUN mkdir -p /out/services \
       && cp -r "services/$ws/dist" "/out/services/$ws/dist" \
       && if [ -d "services/$ws/node_modules" ]; then cp -r "services/$ws/node_modules" "/out/services/$ws/"; fi; \
     done \
+ && if [ "$SERVICE" = hotel ]; then cp -r /assets/redoc /out/node_modules/redoc; fi \
  && find /out/services \( -name '*.d.ts' -o -name '*.d.ts.map' -o -name '*.tsbuildinfo' \) -delete
 # Stable entry points. node resolves the symlinks, so __dirname is the real dist directory.
 RUN set -eu; cd /out; d="services/${SERVICE}/dist"; \

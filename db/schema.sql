@@ -32,6 +32,19 @@ ALTER TABLE auth.refresh_tokens ADD CONSTRAINT refresh_tokens_user_id_fkey FOREI
 CREATE INDEX refresh_tokens_family_id_idx ON auth.refresh_tokens USING btree (family_id) WHERE (revoked_at IS NULL);
 CREATE INDEX refresh_tokens_user_id_idx ON auth.refresh_tokens USING btree (user_id);
 
+CREATE TABLE auth.user_events (
+  id uuid NOT NULL DEFAULT gen_random_uuid(),
+  user_id uuid NOT NULL,
+  actor_user_id uuid,
+  action text NOT NULL,
+  changes jsonb NOT NULL DEFAULT '{}'::jsonb,
+  at timestamp with time zone NOT NULL DEFAULT now()
+);
+ALTER TABLE auth.user_events ADD CONSTRAINT user_events_action_check CHECK ((action = ANY (ARRAY['created'::text, 'updated'::text, 'role_changed'::text, 'password_changed'::text, 'deleted'::text])));
+ALTER TABLE auth.user_events ADD CONSTRAINT user_events_changes_check CHECK ((jsonb_typeof(changes) = 'object'::text));
+ALTER TABLE auth.user_events ADD CONSTRAINT user_events_pkey PRIMARY KEY (id);
+CREATE INDEX user_events_user_id_at_idx ON auth.user_events USING btree (user_id, at, id);
+
 CREATE TABLE auth.users (
   id uuid NOT NULL DEFAULT gen_random_uuid(),
   name text NOT NULL,
@@ -47,10 +60,31 @@ ALTER TABLE auth.users ADD CONSTRAINT users_name_check CHECK (((length(name) >= 
 ALTER TABLE auth.users ADD CONSTRAINT users_pkey PRIMARY KEY (id);
 ALTER TABLE auth.users ADD CONSTRAINT users_role_check CHECK ((role = ANY (ARRAY['guest'::text, 'staff'::text, 'admin'::text])));
 CREATE INDEX users_created_at_id_idx ON auth.users USING btree (created_at DESC, id DESC);
+CREATE INDEX users_email_order_idx ON auth.users USING btree (email COLLATE "C", id);
+CREATE INDEX users_name_order_idx ON auth.users USING btree (lower(name) COLLATE "C", id);
+
+CREATE TABLE hotel.booking_events (
+  id uuid NOT NULL DEFAULT gen_random_uuid(),
+  booking_id uuid NOT NULL,
+  actor_user_id uuid,
+  action text NOT NULL,
+  from_status text,
+  to_status text NOT NULL,
+  changes jsonb NOT NULL DEFAULT '{}'::jsonb,
+  override boolean NOT NULL DEFAULT false,
+  at timestamp with time zone NOT NULL DEFAULT now()
+);
+ALTER TABLE hotel.booking_events ADD CONSTRAINT booking_events_action_check CHECK ((action = ANY (ARRAY['created'::text, 'changed'::text, 'confirmed'::text, 'cancelled'::text, 'checked_in'::text, 'checked_out'::text, 'no_show'::text])));
+ALTER TABLE hotel.booking_events ADD CONSTRAINT booking_events_booking_id_fkey FOREIGN KEY (booking_id) REFERENCES hotel.bookings(id) ON DELETE CASCADE;
+ALTER TABLE hotel.booking_events ADD CONSTRAINT booking_events_changes_check CHECK ((jsonb_typeof(changes) = 'object'::text));
+ALTER TABLE hotel.booking_events ADD CONSTRAINT booking_events_from_status_check CHECK ((from_status = ANY (ARRAY['pending'::text, 'confirmed'::text, 'checked_in'::text, 'checked_out'::text, 'cancelled'::text, 'no_show'::text])));
+ALTER TABLE hotel.booking_events ADD CONSTRAINT booking_events_pkey PRIMARY KEY (id);
+ALTER TABLE hotel.booking_events ADD CONSTRAINT booking_events_to_status_check CHECK ((to_status = ANY (ARRAY['pending'::text, 'confirmed'::text, 'checked_in'::text, 'checked_out'::text, 'cancelled'::text, 'no_show'::text])));
+CREATE INDEX booking_events_booking_id_at_idx ON hotel.booking_events USING btree (booking_id, at, id);
 
 CREATE TABLE hotel.bookings (
   id uuid NOT NULL,
-  user_id uuid NOT NULL,
+  user_id uuid,
   room_id uuid NOT NULL,
   check_in date NOT NULL,
   check_out date NOT NULL,
@@ -62,23 +96,34 @@ CREATE TABLE hotel.bookings (
   created_by uuid NOT NULL,
   cancelled_at timestamp with time zone,
   created_at timestamp with time zone NOT NULL DEFAULT now(),
-  updated_at timestamp with time zone NOT NULL DEFAULT now()
+  updated_at timestamp with time zone NOT NULL DEFAULT now(),
+  guest_id uuid NOT NULL,
+  reference text NOT NULL,
+  version integer NOT NULL DEFAULT 1
 );
 ALTER TABLE hotel.bookings ADD CONSTRAINT bookings_cancelled_at_check CHECK (((status = 'cancelled'::text) = (cancelled_at IS NOT NULL)));
 ALTER TABLE hotel.bookings ADD CONSTRAINT bookings_dates_check CHECK ((check_out > check_in));
+ALTER TABLE hotel.bookings ADD CONSTRAINT bookings_guest_id_fkey FOREIGN KEY (guest_id) REFERENCES hotel.guests(id);
 ALTER TABLE hotel.bookings ADD CONSTRAINT bookings_guests_check CHECK (((guests >= 1) AND (guests <= 20)));
 ALTER TABLE hotel.bookings ADD CONSTRAINT bookings_no_overlap EXCLUDE USING gist (room_id WITH =, daterange(check_in, check_out) WITH &&) WHERE ((status = ANY (ARRAY['pending'::text, 'confirmed'::text, 'checked_in'::text])));
 ALTER TABLE hotel.bookings ADD CONSTRAINT bookings_notes_check CHECK ((length(notes) <= 500));
 ALTER TABLE hotel.bookings ADD CONSTRAINT bookings_pkey PRIMARY KEY (id);
 ALTER TABLE hotel.bookings ADD CONSTRAINT bookings_price_per_night_check CHECK ((price_per_night >= (0)::numeric));
+ALTER TABLE hotel.bookings ADD CONSTRAINT bookings_reference_check CHECK ((reference ~ '^MH-[2-9A-HJKMNP-TV-Z]{6}$'::text));
 ALTER TABLE hotel.bookings ADD CONSTRAINT bookings_room_id_fkey FOREIGN KEY (room_id) REFERENCES hotel.rooms(id) ON DELETE RESTRICT;
 ALTER TABLE hotel.bookings ADD CONSTRAINT bookings_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'confirmed'::text, 'checked_in'::text, 'checked_out'::text, 'cancelled'::text, 'no_show'::text])));
 ALTER TABLE hotel.bookings ADD CONSTRAINT bookings_stay_length_check CHECK (((check_out - check_in) <= 30));
 ALTER TABLE hotel.bookings ADD CONSTRAINT bookings_total_price_check CHECK ((total_price = (price_per_night * ((check_out - check_in))::numeric)));
+ALTER TABLE hotel.bookings ADD CONSTRAINT bookings_version_check CHECK ((version >= 1));
+CREATE INDEX bookings_check_in_idx ON hotel.bookings USING btree (check_in, id);
 CREATE INDEX bookings_created_at_idx ON hotel.bookings USING btree (created_at DESC, id DESC);
+CREATE INDEX bookings_guest_id_created_at_idx ON hotel.bookings USING btree (guest_id, created_at DESC, id DESC);
+CREATE UNIQUE INDEX bookings_reference_key ON hotel.bookings USING btree (reference);
 CREATE INDEX bookings_room_id_check_in_idx ON hotel.bookings USING btree (room_id, check_in);
 CREATE INDEX bookings_status_created_at_idx ON hotel.bookings USING btree (status, created_at DESC, id DESC);
+CREATE INDEX bookings_updated_at_idx ON hotel.bookings USING btree (updated_at, id);
 CREATE INDEX bookings_user_id_created_at_idx ON hotel.bookings USING btree (user_id, created_at DESC, id DESC);
+CREATE TRIGGER bookings_fill_legacy_insert BEFORE INSERT ON hotel.bookings FOR EACH ROW WHEN (((new.guest_id IS NULL) OR (new.reference IS NULL))) EXECUTE FUNCTION hotel.fill_legacy_booking();
 
 CREATE TABLE hotel.check_ins (
   id uuid NOT NULL DEFAULT gen_random_uuid(),
@@ -99,6 +144,30 @@ CREATE TABLE hotel.check_outs (
 ALTER TABLE hotel.check_outs ADD CONSTRAINT check_outs_booking_id_fkey FOREIGN KEY (booking_id) REFERENCES hotel.bookings(id) ON DELETE CASCADE;
 ALTER TABLE hotel.check_outs ADD CONSTRAINT check_outs_booking_id_key UNIQUE (booking_id);
 ALTER TABLE hotel.check_outs ADD CONSTRAINT check_outs_pkey PRIMARY KEY (id);
+
+CREATE TABLE hotel.guests (
+  id uuid NOT NULL DEFAULT gen_random_uuid(),
+  name text NOT NULL,
+  email text,
+  phone text,
+  phone_digits text GENERATED ALWAYS AS (regexp_replace(phone, '[^0-9]'::text, ''::text, 'g'::text)) STORED,
+  notes text,
+  user_id uuid,
+  claims_pending boolean NOT NULL DEFAULT false,
+  created_at timestamp with time zone NOT NULL DEFAULT now(),
+  updated_at timestamp with time zone NOT NULL DEFAULT now()
+);
+ALTER TABLE hotel.guests ADD CONSTRAINT guests_claims_pending_check CHECK (((NOT claims_pending) OR (user_id IS NOT NULL)));
+ALTER TABLE hotel.guests ADD CONSTRAINT guests_email_check CHECK ((length(email) <= 254));
+ALTER TABLE hotel.guests ADD CONSTRAINT guests_name_check CHECK (((length(name) >= 1) AND (length(name) <= 100)));
+ALTER TABLE hotel.guests ADD CONSTRAINT guests_notes_check CHECK ((length(notes) <= 1000));
+ALTER TABLE hotel.guests ADD CONSTRAINT guests_phone_check CHECK ((((length(phone) >= 5) AND (length(phone) <= 30)) AND (phone ~ '^\+?[0-9(][0-9 ().-]*[0-9]$'::text)));
+ALTER TABLE hotel.guests ADD CONSTRAINT guests_pkey PRIMARY KEY (id);
+CREATE INDEX guests_created_at_idx ON hotel.guests USING btree (created_at, id);
+CREATE INDEX guests_email_idx ON hotel.guests USING btree (lower(email) COLLATE "C") WHERE (email IS NOT NULL);
+CREATE INDEX guests_name_idx ON hotel.guests USING btree (lower(name) COLLATE "C", id);
+CREATE INDEX guests_phone_digits_idx ON hotel.guests USING btree (phone_digits COLLATE "C") WHERE (phone_digits IS NOT NULL);
+CREATE UNIQUE INDEX guests_user_id_key ON hotel.guests USING btree (user_id) WHERE (user_id IS NOT NULL);
 
 CREATE TABLE hotel.idempotency_keys (
   user_id uuid NOT NULL,
@@ -134,7 +203,7 @@ CREATE TABLE hotel.notifications (
 ALTER TABLE hotel.notifications ADD CONSTRAINT notifications_booking_id_fkey FOREIGN KEY (booking_id) REFERENCES hotel.bookings(id) ON DELETE SET NULL;
 ALTER TABLE hotel.notifications ADD CONSTRAINT notifications_message_check CHECK (((length(message) >= 1) AND (length(message) <= 1000)));
 ALTER TABLE hotel.notifications ADD CONSTRAINT notifications_pkey PRIMARY KEY (id);
-ALTER TABLE hotel.notifications ADD CONSTRAINT notifications_type_check CHECK ((type = ANY (ARRAY['booking_created'::text, 'booking_confirmed'::text, 'booking_cancelled'::text, 'booking_checked_in'::text, 'booking_checked_out'::text, 'booking_no_show'::text])));
+ALTER TABLE hotel.notifications ADD CONSTRAINT notifications_type_check CHECK ((type = ANY (ARRAY['booking_created'::text, 'booking_changed'::text, 'booking_confirmed'::text, 'booking_cancelled'::text, 'booking_checked_in'::text, 'booking_checked_out'::text, 'booking_no_show'::text])));
 CREATE INDEX notifications_booking_id_idx ON hotel.notifications USING btree (booking_id);
 CREATE INDEX notifications_unread_idx ON hotel.notifications USING btree (user_id, created_at DESC, id DESC) WHERE (read_at IS NULL);
 CREATE INDEX notifications_user_id_created_at_idx ON hotel.notifications USING btree (user_id, created_at DESC, id DESC);
@@ -148,13 +217,74 @@ CREATE TABLE hotel.rooms (
   status text NOT NULL DEFAULT 'available'::text,
   created_at timestamp with time zone NOT NULL DEFAULT now(),
   updated_at timestamp with time zone NOT NULL DEFAULT now(),
-  deleted_at timestamp with time zone
+  deleted_at timestamp with time zone,
+  housekeeping text NOT NULL DEFAULT 'clean'::text
 );
 ALTER TABLE hotel.rooms ADD CONSTRAINT rooms_capacity_check CHECK (((capacity >= 1) AND (capacity <= 20)));
+ALTER TABLE hotel.rooms ADD CONSTRAINT rooms_housekeeping_check CHECK ((housekeeping = ANY (ARRAY['clean'::text, 'dirty'::text, 'inspected'::text])));
 ALTER TABLE hotel.rooms ADD CONSTRAINT rooms_number_check CHECK ((number ~ '^[A-Za-z0-9-]{1,10}$'::text));
 ALTER TABLE hotel.rooms ADD CONSTRAINT rooms_pkey PRIMARY KEY (id);
 ALTER TABLE hotel.rooms ADD CONSTRAINT rooms_price_per_night_check CHECK (((price_per_night >= (0)::numeric) AND (price_per_night <= 999999.99)));
 ALTER TABLE hotel.rooms ADD CONSTRAINT rooms_status_check CHECK ((status = ANY (ARRAY['available'::text, 'occupied'::text, 'maintenance'::text])));
 ALTER TABLE hotel.rooms ADD CONSTRAINT rooms_type_check CHECK (((length(type) >= 1) AND (length(type) <= 50)));
+CREATE INDEX rooms_capacity_order_idx ON hotel.rooms USING btree (capacity, number COLLATE "C", id) WHERE (deleted_at IS NULL);
+CREATE INDEX rooms_housekeeping_idx ON hotel.rooms USING btree (housekeeping, number COLLATE "C", id) WHERE (deleted_at IS NULL);
 CREATE UNIQUE INDEX rooms_number_key ON hotel.rooms USING btree (number) WHERE (deleted_at IS NULL);
+CREATE INDEX rooms_number_order_idx ON hotel.rooms USING btree (number COLLATE "C", id) WHERE (deleted_at IS NULL);
+CREATE INDEX rooms_price_order_idx ON hotel.rooms USING btree (price_per_night, number COLLATE "C", id) WHERE (deleted_at IS NULL);
 CREATE INDEX rooms_type_idx ON hotel.rooms USING btree (type) WHERE (deleted_at IS NULL);
+
+CREATE OR REPLACE FUNCTION hotel.account_guest_id(account uuid)
+ RETURNS uuid
+ LANGUAGE plpgsql
+AS $function$
+      DECLARE
+        profile uuid;
+      BEGIN
+        INSERT INTO hotel.guests (user_id, name, claims_pending)
+        VALUES (account, 'Guest ' || left(account::text, 8), true)
+        ON CONFLICT (user_id) WHERE user_id IS NOT NULL DO NOTHING;
+        SELECT g.id INTO profile FROM hotel.guests g WHERE g.user_id = account;
+        RETURN profile;
+      END $function$;
+
+CREATE OR REPLACE FUNCTION hotel.fill_legacy_booking()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+      BEGIN
+        IF NEW.guest_id IS NULL AND NEW.user_id IS NOT NULL THEN
+          NEW.guest_id := hotel.account_guest_id(NEW.user_id);
+        END IF;
+        IF NEW.reference IS NULL THEN
+          NEW.reference := hotel.new_booking_reference();
+        END IF;
+        RETURN NEW;
+      END $function$;
+
+CREATE OR REPLACE FUNCTION hotel.new_booking_reference()
+ RETURNS text
+ LANGUAGE plpgsql
+AS $function$
+      DECLARE
+        alphabet constant text := '23456789ABCDEFGHJKMNPQRSTVWXYZ';
+        random bytea;
+        byte integer;
+        candidate text;
+      BEGIN
+        LOOP
+          candidate := 'MH-';
+          WHILE length(candidate) < 9 LOOP
+            random := uuid_send(gen_random_uuid());
+            FOR i IN 0..15 LOOP
+              CONTINUE WHEN i IN (6, 8);
+              byte := get_byte(random, i);
+              CONTINUE WHEN byte >= 240;
+              candidate := candidate || substr(alphabet, byte % 30 + 1, 1);
+              EXIT WHEN length(candidate) = 9;
+            END LOOP;
+          END LOOP;
+          EXIT WHEN NOT EXISTS (SELECT 1 FROM hotel.bookings b WHERE b.reference = candidate);
+        END LOOP;
+        RETURN candidate;
+      END $function$;

@@ -8,6 +8,9 @@ const root = join(__dirname, '..');
 const targets = [
   { spec: 'openapi/auth.yaml', out: 'services/auth/src/api/generated/openapi.ts' },
   { spec: 'openapi/hotel.yaml', out: 'services/hotel/src/api/generated/openapi.ts' },
+  // The typed client's own copies: it is published on its own, without the services.
+  { spec: 'openapi/auth.yaml', out: 'openapi/client/src/generated/auth.ts' },
+  { spec: 'openapi/hotel.yaml', out: 'openapi/client/src/generated/hotel.ts' },
 ].filter((t) => existsSync(join(root, t.spec)) && existsSync(join(root, t.out, '..', '..', '..')));
 
 const check = process.argv.includes('--check');

@@ -5,8 +5,10 @@
  */
 import type { Server } from 'node:http';
 import { migrateAuth } from '@myhotel/auth';
+import { createMyHotelClient } from '@myhotel/client';
 import { migrateHotel, seedDemo } from '@myhotel/hotel';
 import { startGateway } from './gateway';
+import { seedFrontDesk } from './lib/demo-front-desk';
 import {
   launcherAdmin,
   localSecrets,
@@ -55,34 +57,45 @@ async function shutdown(code: number): Promise<void> {
   process.exit(code);
 }
 
-/** Demo staff and guest accounts, created through the public API on first start. */
-async function ensureDemoUsers(authPort: number, secrets: LocalSecrets, admin: LauncherAdmin): Promise<void> {
-  const api = (path: string, body: unknown, token?: string, method = 'POST') =>
-    fetch(`http://127.0.0.1:${authPort}${path}`, {
-      method,
-      headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(body),
-    });
-  const guest = await api('/api/auth/register', {
-    name: 'Demo Guest',
-    email: demoUsers.guest,
-    password: secrets.guestPassword,
+/** Demo staff and guest accounts, created through the public API (the typed client) on first start. */
+async function ensureDemoUsers(authBase: string, secrets: LocalSecrets, admin: LauncherAdmin): Promise<void> {
+  const api = createMyHotelClient({ baseUrl: authBase });
+  const guest = await api.auth.POST('/api/auth/register', {
+    body: { name: 'Demo Guest', email: demoUsers.guest, password: secrets.guestPassword },
   });
-  const staff = await api('/api/auth/register', {
-    name: 'Demo Staff',
-    email: demoUsers.staff,
-    password: secrets.staffPassword,
+  if (![201, 409].includes(guest.response.status)) log(`demo guest not created (${guest.response.status})`);
+  const staff = await api.auth.POST('/api/auth/register', {
+    body: { name: 'Demo Staff', email: demoUsers.staff, password: secrets.staffPassword },
   });
-  if (staff.status === 201) {
-    const login = await api('/api/auth/login', { email: admin.email, password: admin.password });
-    if (login.status !== 200) log(`demo staff not promoted: the admin could not log in (${login.status})`);
-    else {
-      const { access_token } = (await login.json()) as { access_token: string };
-      const { id } = (await staff.json()) as { id: string };
-      await api(`/api/users/${id}`, { role: 'staff' }, access_token, 'PATCH');
-    }
+  if (!staff.data) return; // 409: created on an earlier start
+  try {
+    await api.login(admin.email, admin.password);
+  } catch (err) {
+    log(`demo staff not promoted: the admin could not log in (${String(err)})`);
+    return;
   }
-  if (![201, 409].includes(guest.status)) log(`demo guest not created (${guest.status})`);
+  await api.auth.PATCH('/api/users/{id}', {
+    params: { path: { id: staff.data.id } },
+    body: { role: 'staff' },
+  });
+  await api.logout();
+}
+
+/**
+ * What a user does first, through the gateway: the demo guest signs in and searches tonight's
+ * free rooms. A launcher that cannot do this says so instead of printing "running".
+ */
+async function smokeCheck(gatewayBase: string, secrets: LocalSecrets): Promise<number> {
+  const api = createMyHotelClient({ baseUrl: gatewayBase });
+  await api.login(demoUsers.guest, secrets.guestPassword);
+  const today = new Date().toISOString().slice(0, 10);
+  const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  const { data, response } = await api.hotel.GET('/api/availability', {
+    params: { query: { check_in: today, check_out: tomorrow, limit: 100 } },
+  });
+  await api.logout();
+  if (!data) throw new Error(`smoke check: availability answered ${response.status}`);
+  return data.items.length;
 }
 
 async function main(): Promise<void> {
@@ -115,7 +128,7 @@ async function main(): Promise<void> {
   log(`auth migrations: ${applied.length ? applied.join(', ') : 'up to date'}`);
   await startLocalService('auth', authEnv);
   if (admin.configured) log(`admin: ${admin.email} from ADMIN_EMAIL/ADMIN_PASSWORD (created if absent)`);
-  await ensureDemoUsers(authPort, secrets, admin);
+  await ensureDemoUsers(`http://127.0.0.1:${authPort}`, secrets, admin);
 
   const upstreams = { auth: `http://127.0.0.1:${authPort}`, hotel: `http://127.0.0.1:${hotelPort}` };
   {
@@ -131,9 +144,17 @@ async function main(): Promise<void> {
     const seeded = await seedDemo(hotelEnv);
     if (seeded > 0) log(`demo data: ${seeded} rooms`);
     await startLocalService('hotel', hotelEnv);
+    const demo = await seedFrontDesk(
+      upstreams,
+      { email: demoUsers.staff, password: secrets.staffPassword },
+      { email: demoUsers.guest, password: secrets.guestPassword },
+    );
+    if (demo) log(demo);
   }
 
   gateway = await startGateway(gatewayPort, upstreams);
+  const free = await smokeCheck(`http://127.0.0.1:${gatewayPort}`, secrets);
+  log(`smoke check: the demo guest signed in and found ${free} free rooms for tonight through the gateway`);
   log('');
   log(`MyHotel is running at http://localhost:${gatewayPort}`);
   log(`  admin  ${admin.email}  ${admin.configured ? '(password from ADMIN_PASSWORD)' : admin.password}`);

@@ -80,6 +80,7 @@ let actors: Record<Exclude<Role, 'anonymous'>, Account>;
 let sharedRoomId: string;
 let ownerBookingId: string;
 let ownerNotificationId: string;
+let ownerProfileId: string;
 
 beforeAll(async () => {
   h = await startHotelForTest();
@@ -90,6 +91,8 @@ beforeAll(async () => {
     h.auth.user('admin'),
   ]);
   actors = { guest, otherGuest, staff, admin };
+  // The owner's guest profile (made from the token on first use): staff book for it by user_id.
+  ownerProfileId = (await h.guestProfile(guest)).id;
   sharedRoomId = (await h.room()).id;
   ownerBookingId = (await pendingBooking([2, 4])).id;
   const [row] = (await h.dataSource.query(
@@ -137,6 +140,7 @@ const freshLogin = async () =>
   ).body.refresh_token as string;
 
 const ids = (res: Response) => (res.body.items as Array<{ id: string }>).map((item) => item.id);
+const walkInBody = () => ({ name: `Matrix Walk-in ${randomUUID().slice(0, 8)}`, phone: '+62 812 555 0101' });
 
 const rows: Row[] = [
   // ---------------------------------------------------------------- auth
@@ -218,6 +222,13 @@ const rows: Row[] = [
     },
   },
   {
+    op: 'GET /api/users/{id}/events',
+    service: 'auth',
+    expected: statuses(401, 403, 403, 403, 200),
+    prepare: async () => ({ path: `/api/users/${actors.guest.id}/events` }),
+    check: (res) => expect(res.body.items[0]).toMatchObject({ action: 'created', user_id: actors.guest.id }),
+  },
+  {
     op: 'GET /.well-known/jwks.json',
     service: 'auth',
     expected: all(200),
@@ -229,6 +240,13 @@ const rows: Row[] = [
     service: 'hotel',
     expected: all(200),
     prepare: async () => ({ path: '/api/rooms' }),
+  },
+  {
+    op: 'GET /api/rooms',
+    variant: 'operational filters (status, housekeeping)',
+    service: 'hotel',
+    expected: statuses(401, 403, 403, 200, 200),
+    prepare: async () => ({ path: '/api/rooms?housekeeping=dirty&status=available' }),
   },
   {
     op: 'POST /api/rooms',
@@ -262,6 +280,17 @@ const rows: Row[] = [
     service: 'hotel',
     expected: statuses(401, 403, 403, 403, 204),
     prepare: async () => ({ path: `/api/rooms/${(await h.room()).id}` }),
+  },
+  {
+    op: 'POST /api/rooms/{id}/housekeeping',
+    variant: 'fresh room per role',
+    service: 'hotel',
+    expected: statuses(401, 403, 403, 200, 200),
+    prepare: async () => ({
+      path: `/api/rooms/${(await h.room()).id}/housekeeping`,
+      body: { housekeeping: 'dirty' },
+    }),
+    check: (res) => expect(res.body.housekeeping).toBe('dirty'),
   },
   {
     op: 'GET /api/availability',
@@ -320,10 +349,45 @@ const rows: Row[] = [
     check: (res) => expect(res.body.user_id).toBe(actors.guest.id),
   },
   {
+    op: 'POST /api/bookings',
+    variant: 'for the owner’s guest profile via guest_id (fresh room per role)',
+    service: 'hotel',
+    expected: statuses(401, 201, 403, 201, 201),
+    prepare: async () => ({
+      path: '/api/bookings',
+      body: {
+        room_id: (await h.room()).id,
+        check_in: day(3),
+        check_out: day(5),
+        guests: 1,
+        guest_id: ownerProfileId,
+      },
+    }),
+    check: (res) => expect(res.body.guest.id).toBe(ownerProfileId),
+  },
+  {
     op: 'GET /api/bookings/{id}',
     service: 'hotel',
     expected: statuses(401, 200, 404, 200, 200),
     prepare: async () => ({ path: `/api/bookings/${ownerBookingId}` }),
+  },
+  {
+    op: 'PATCH /api/bookings/{id}',
+    variant: 'fresh pending booking per role',
+    service: 'hotel',
+    expected: statuses(401, 200, 404, 200, 200),
+    prepare: async () => ({
+      path: `/api/bookings/${(await pendingBooking([2, 4])).id}`,
+      body: { check_out: day(5) },
+    }),
+    check: (res) => expect(res.body.nights).toBe(3),
+  },
+  {
+    op: 'GET /api/bookings/{id}/events',
+    service: 'hotel',
+    expected: statuses(401, 200, 404, 200, 200),
+    prepare: async () => ({ path: `/api/bookings/${ownerBookingId}/events` }),
+    check: (res) => expect(res.body.items[0].action).toBe('created'),
   },
   {
     op: 'POST /api/bookings/{id}/confirm',
@@ -352,6 +416,22 @@ const rows: Row[] = [
     check: (res) => expect(res.body.status).toBe('checked_in'),
   },
   {
+    op: 'POST /api/bookings/{id}/check-in',
+    variant: 'override into a dirty room (fresh confirmed booking per role)',
+    service: 'hotel',
+    expected: statuses(401, 403, 403, 200, 200),
+    prepare: async () => {
+      const { id, roomId } = await pendingBooking([-1, 2], ['confirm']);
+      await h.http
+        .post(`/api/rooms/${roomId}/housekeeping`)
+        .set(h.staff.auth)
+        .send({ housekeeping: 'dirty' })
+        .expect(200);
+      return { path: `/api/bookings/${id}/check-in`, body: { override: true } };
+    },
+    check: (res) => expect(res.body.status).toBe('checked_in'),
+  },
+  {
     op: 'POST /api/bookings/{id}/check-out',
     variant: 'fresh checked-in booking per role',
     service: 'hotel',
@@ -370,6 +450,51 @@ const rows: Row[] = [
       path: `/api/bookings/${(await pendingBooking([-1, 2], ['confirm'])).id}/no-show`,
     }),
     check: (res) => expect(res.body.status).toBe('no_show'),
+  },
+  // ---------------------------------------------------------------- hotel: guest profiles
+  {
+    op: 'GET /api/guests',
+    service: 'hotel',
+    expected: statuses(401, 403, 403, 200, 200),
+    prepare: async () => ({ path: '/api/guests?q=Matrix' }),
+  },
+  {
+    op: 'POST /api/guests',
+    service: 'hotel',
+    expected: statuses(401, 403, 403, 201, 201),
+    prepare: async () => ({ path: '/api/guests', body: walkInBody() }),
+  },
+  {
+    op: 'GET /api/guests/me',
+    service: 'hotel',
+    expected: statuses(401, 200, 200, 200, 200),
+    prepare: async () => ({ path: '/api/guests/me' }),
+    check: (res, role) => expect(res.body.user_id).toBe(actors[role as Exclude<Role, 'anonymous'>].id),
+  },
+  {
+    op: 'GET /api/guests/{id}',
+    service: 'hotel',
+    expected: statuses(401, 200, 404, 200, 200),
+    prepare: async () => ({ path: `/api/guests/${ownerProfileId}` }),
+    check: (res, role) => {
+      // The guest view has no notes; the staff view has them.
+      if (role === 'guest') expect(res.body).not.toHaveProperty('notes');
+      else expect(res.body).toHaveProperty('notes');
+    },
+  },
+  {
+    op: 'PATCH /api/guests/{id}',
+    variant: 'phone',
+    service: 'hotel',
+    expected: statuses(401, 200, 404, 200, 200),
+    prepare: async () => ({ path: `/api/guests/${ownerProfileId}`, body: { phone: '+62 812 555 0199' } }),
+  },
+  {
+    op: 'PATCH /api/guests/{id}',
+    variant: 'notes (the front desk’s)',
+    service: 'hotel',
+    expected: statuses(401, 403, 403, 200, 200),
+    prepare: async () => ({ path: `/api/guests/${ownerProfileId}`, body: { notes: 'prefers a high floor' } }),
   },
   // ---------------------------------------------------------------- hotel: notifications
   {

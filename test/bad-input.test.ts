@@ -39,18 +39,20 @@ function deref(schema: Schema, doc: SpecDocument): [Schema, SpecDocument] {
   return [current, where];
 }
 
-/** The JSON type(s) a property schema accepts ('string', 'integer', …), looking through allOf. */
+/** The JSON type(s) a property schema accepts ('string', 'integer', 'null', …), looking through allOf and oneOf. */
 function typesOf(schema: Schema, doc: SpecDocument): string[] {
   const [s, d] = deref(schema, doc);
   const own = s.type === undefined ? [] : Array.isArray(s.type) ? (s.type as string[]) : [s.type as string];
-  const fromAllOf = ((s.allOf as Schema[] | undefined) ?? []).flatMap((part) => typesOf(part, d));
-  return [...new Set([...own, ...fromAllOf])];
+  const parts = [...((s.allOf as Schema[] | undefined) ?? []), ...((s.oneOf as Schema[] | undefined) ?? [])];
+  return [...new Set([...own, ...parts.flatMap((part) => typesOf(part, d))])];
 }
 
 interface BodyOperation {
   key: string;
   service: 'auth' | 'hotel';
   properties: Record<string, string[]>;
+  /** Whether the body may be left out (e.g. check-in's options). */
+  optional: boolean;
 }
 
 function bodyOperations(): BodyOperation[] {
@@ -66,7 +68,7 @@ function bodyOperations(): BodyOperation[] {
           typesOf(property, schemaDoc),
         ]),
       );
-      return { key: op.key, service: op.service, properties };
+      return { key: op.key, service: op.service, properties, optional: body.required !== true };
     });
 }
 
@@ -86,6 +88,8 @@ type Account = Awaited<ReturnType<HotelHarness['auth']['user']>>;
 let guest: Account;
 let loginUser: Account;
 let admin: Account;
+/** A booking of `guest`, for the operations under a booking's id. */
+let guestBookingId: string;
 
 beforeAll(async () => {
   h = await startHotelForTest();
@@ -94,7 +98,30 @@ beforeAll(async () => {
     h.auth.user('guest'),
     h.auth.user('admin'),
   ]);
+  guestBookingId = (await freshBooking()).id;
 });
+
+/** A fresh pending booking of `guest` on a fresh room (capacity 2, 100.00), days 3 → 5. */
+async function freshBooking(): Promise<{ id: string; roomId: string }> {
+  const room = await h.room({ capacity: 2 });
+  const res = await h.book(guest, { room_id: room.id, check_in: day(3), check_out: day(5) });
+  if (res.status !== 201) throw new Error(`booking failed: ${res.status} ${res.text}`);
+  return { id: res.body.id as string, roomId: room.id };
+}
+
+/** A confirmed walk-in stay from yesterday to tomorrow, ready to check in. */
+async function confirmedStay(): Promise<string> {
+  const room = await h.room();
+  const walkIn = await h.walkIn();
+  const res = await h.book(admin, {
+    room_id: room.id,
+    check_in: day(-1),
+    check_out: day(1),
+    guest_id: walkIn.id,
+  });
+  await h.http.post(`/api/bookings/${res.body.id}/confirm`).set(admin.auth).expect(200);
+  return res.body.id as string;
+}
 afterAll(() => h.close());
 
 /** A fingerprint of every row of every table of both schemas: equal before/after = nothing written. */
@@ -121,11 +148,20 @@ async function fingerprint(): Promise<string> {
           `(SELECT count(*) || ':' || md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) FROM ${schema}.${t} x)`,
       )
       .join(" || ' ' || ")} AS f`;
-  const [auth] = (await h.auth.dataSource.query(digest('auth', ['users', 'refresh_tokens']))) as Array<{
-    f: string;
-  }>;
+  const [auth] = (await h.auth.dataSource.query(
+    digest('auth', ['users', 'refresh_tokens', 'user_events']),
+  )) as Array<{ f: string }>;
   const [hotel] = (await h.dataSource.query(
-    digest('hotel', ['rooms', 'bookings', 'check_ins', 'check_outs', 'notifications', 'idempotency_keys']),
+    digest('hotel', [
+      'rooms',
+      'guests',
+      'bookings',
+      'booking_events',
+      'check_ins',
+      'check_outs',
+      'notifications',
+      'idempotency_keys',
+    ]),
   )) as Array<{ f: string }>;
   return `${auth!.f} ${hotel!.f}`;
 }
@@ -178,6 +214,31 @@ const validRequests: Record<string, () => Promise<Prepared>> = {
     auth: guest.auth,
     body: { room_id: (await h.room({ capacity: 4 })).id, check_in: day(3), check_out: day(5), guests: 2 },
   }),
+  'PATCH /api/bookings/{id}': async () => ({
+    path: `/api/bookings/${(await freshBooking()).id}`,
+    auth: guest.auth,
+    body: { check_out: day(6) },
+  }),
+  'POST /api/bookings/{id}/check-in': async () => ({
+    path: `/api/bookings/${await confirmedStay()}/check-in`,
+    auth: admin.auth,
+    body: { override: false },
+  }),
+  'POST /api/rooms/{id}/housekeeping': async () => ({
+    path: `/api/rooms/${(await h.room()).id}/housekeeping`,
+    auth: admin.auth,
+    body: { housekeeping: 'inspected' },
+  }),
+  'POST /api/guests': async () => ({
+    path: '/api/guests',
+    auth: admin.auth,
+    body: { name: 'Walk In', email: 'walk.in@example.com', phone: '+62 812 555 0101', notes: 'quiet room' },
+  }),
+  'PATCH /api/guests/{id}': async () => ({
+    path: `/api/guests/${(await h.walkIn()).id}`,
+    auth: admin.auth,
+    body: { name: 'Renamed Walk-in' },
+  }),
 };
 
 function send(key: string, prepared: Prepared, build: (req: Test) => Test): Promise<Response> {
@@ -227,7 +288,15 @@ describe('the corpus covers the specs', () => {
         Object.keys(op.properties).filter((name) => op.properties[name]!.includes('string')),
       ]),
     );
-    expect(strings['POST /api/bookings']).toEqual(['room_id', 'check_in', 'check_out', 'user_id', 'notes']);
+    expect(strings['POST /api/bookings']).toEqual([
+      'room_id',
+      'check_in',
+      'check_out',
+      'guest_id',
+      'user_id',
+      'notes',
+    ]);
+    expect(strings['POST /api/guests']).toEqual(['name', 'email', 'phone', 'notes', 'user_id']);
     expect(strings['POST /api/auth/register']).toEqual(['name', 'email', 'password']);
     expect(Object.values(strings).flat().length).toBeGreaterThanOrEqual(24);
   });
@@ -310,25 +379,30 @@ const rawBodyCases: Array<[string, (body: Record<string, unknown>) => string | B
 ];
 
 describe.each(bodyKeys)('%s: malformed bodies', (key) => {
+  // An optional body may be empty: that is no bad input there.
+  const cases = rawBodyCases.filter(
+    ([label]) => !(label === 'empty body' && bodyOps.find((o) => o.key === key)!.optional),
+  );
   // Rows as [label, case]: jest passes `done` to a callback whose arity exceeds a row's length.
-  it.each(
-    rawBodyCases.map(([label, build, allowed, detail]) => [label, { build, allowed, detail }] as const),
-  )('%s → 4xx problem+json, nothing written', async (label, { build, allowed, detail }) => {
-    const prepared = await validRequests[key]!();
-    const res = await expectRejected(
-      () =>
-        send(key, prepared, (req) =>
-          // Raw bytes as given: no JSON serialisation by superagent.
-          req
-            .set('Content-Type', 'application/json')
-            .serialize((raw: unknown) => raw as string)
-            .send(Buffer.from(build(prepared.body)) as unknown as string),
-        ),
-      `${key} ${label}`,
-      allowed,
-    );
-    if (detail) expect(JSON.parse(res.text).detail).toMatch(detail);
-  });
+  it.each(cases.map(([label, build, allowed, detail]) => [label, { build, allowed, detail }] as const))(
+    '%s → 4xx problem+json, nothing written',
+    async (label, { build, allowed, detail }) => {
+      const prepared = await validRequests[key]!();
+      const res = await expectRejected(
+        () =>
+          send(key, prepared, (req) =>
+            // Raw bytes as given: no JSON serialisation by superagent.
+            req
+              .set('Content-Type', 'application/json')
+              .serialize((raw: unknown) => raw as string)
+              .send(Buffer.from(build(prepared.body)) as unknown as string),
+          ),
+        `${key} ${label}`,
+        allowed,
+      );
+      if (detail) expect(JSON.parse(res.text).detail).toMatch(detail);
+    },
+  );
 
   it.each([
     [
@@ -369,7 +443,10 @@ describe.each(bodyKeys)('%s: malformed bodies', (key) => {
   it('null, numbers-as-strings and wrong types in every field → 400', async () => {
     const op = bodyOps.find((o) => o.key === key)!;
     for (const [field, types] of Object.entries(op.properties)) {
-      const wrong: unknown[] = [null, ['array'], { object: true }, true];
+      const wrong: unknown[] = [['array'], { object: true }];
+      if (!types.includes('null')) wrong.push(null);
+      if (!types.includes('boolean')) wrong.push(true);
+      else wrong.push('true', 1);
       if (types.includes('integer')) wrong.push('2', 2.5, 1e9);
       if (types.includes('string')) wrong.push(12345);
       for (const value of wrong) {
@@ -392,60 +469,77 @@ const injections = [
   'NUL\u0000byte',
 ];
 
-describe.each(bodyKeys)('%s: injection strings in every string field', (key) => {
+const stringFields = (key: string) => {
   const op = bodyOps.find((o) => o.key === key)!;
-  const fields = Object.keys(op.properties).filter((name) => op.properties[name]!.includes('string'));
-  it.each(fields)(
-    '%s: rejected (4xx, nothing written) or stored and returned verbatim as JSON',
-    async (field) => {
-      const tablesBefore = await schemaTables();
-      expect(tablesBefore).toEqual(expect.arrayContaining(['auth.users', 'hotel.bookings', 'hotel.rooms']));
-      for (const payload of injections) {
-        const label = `${key} ${field}=${JSON.stringify(payload)}`;
-        const prepared = await validRequests[key]!();
-        const before = await fingerprint();
-        const res = await send(key, prepared, (req) => req.send({ ...prepared.body, [field]: payload }));
-        expect({ label, serverError: res.status >= 500 }).toEqual({ label, serverError: false });
-        expect(res.headers['x-content-type-options']).toBe('nosniff');
-        expect(res.headers['content-type'] ?? '').not.toMatch(/html/);
-        if (res.status >= 400) {
-          expectProblem(res, res.status);
-          expect({ label, fingerprint: await fingerprint() }).toEqual({ label, fingerprint: before });
-          continue;
+  return Object.keys(op.properties).filter((name) => op.properties[name]!.includes('string'));
+};
+
+describe.each(bodyKeys.filter((key) => stringFields(key).length > 0))(
+  '%s: injection strings in every string field',
+  (key) => {
+    const fields = stringFields(key);
+    it.each(fields)(
+      '%s: rejected (4xx, nothing written) or stored and returned verbatim as JSON',
+      async (field) => {
+        const tablesBefore = await schemaTables();
+        expect(tablesBefore).toEqual(expect.arrayContaining(['auth.users', 'hotel.bookings', 'hotel.rooms']));
+        for (const payload of injections) {
+          const label = `${key} ${field}=${JSON.stringify(payload)}`;
+          const prepared = await validRequests[key]!();
+          const before = await fingerprint();
+          const res = await send(key, prepared, (req) => req.send({ ...prepared.body, [field]: payload }));
+          expect({ label, serverError: res.status >= 500 }).toEqual({ label, serverError: false });
+          expect(res.headers['x-content-type-options']).toBe('nosniff');
+          expect(res.headers['content-type'] ?? '').not.toMatch(/html/);
+          if (res.status >= 400) {
+            expectProblem(res, res.status);
+            expect({ label, fingerprint: await fingerprint() }).toEqual({ label, fingerprint: before });
+            continue;
+          }
+          if (res.status === 204) continue;
+          expect(res.headers['content-type']).toMatch(/^application\/json/);
+          if (field in res.body) {
+            expect({ label, stored: res.body[field] }).toEqual({ label, stored: payload });
+            if (!prepared.auth) continue;
+            // … and read back verbatim from the database.
+            const self = res.headers.location ?? prepared.path;
+            const agent = self.startsWith('/api/users') ? h.auth.http : h.http;
+            const again = await agent
+              .get(self)
+              .set(prepared.auth ?? {})
+              .expect(200);
+            expect({ label, readBack: again.body[field] }).toEqual({ label, readBack: payload });
+          }
         }
-        if (res.status === 204) continue;
-        expect(res.headers['content-type']).toMatch(/^application\/json/);
-        if (field in res.body) {
-          expect({ label, stored: res.body[field] }).toEqual({ label, stored: payload });
-          if (!prepared.auth) continue;
-          // … and read back verbatim from the database.
-          const self = res.headers.location ?? prepared.path;
-          const agent = self.startsWith('/api/users') ? h.auth.http : h.http;
-          const again = await agent
-            .get(self)
-            .set(prepared.auth ?? {})
-            .expect(200);
-          expect({ label, readBack: again.body[field] }).toEqual({ label, readBack: payload });
-        }
-      }
-      // Nothing was executed: every table of both schemas is still there.
-      expect(await schemaTables()).toEqual(tablesBefore);
-    },
-  );
-});
+        // Nothing was executed: every table of both schemas is still there.
+        expect(await schemaTables()).toEqual(tablesBefore);
+      },
+    );
+  },
+);
 
 // ------------------------------------------------------------------ query strings and paths
 const listOps = specOperations().filter((op) => parametersOf(op).some((p) => p.name === 'limit'));
 const baseQuery: Record<string, () => Record<string, string>> = {
   'GET /api/users': () => ({}),
+  'GET /api/users/{id}/events': () => ({}),
   'GET /api/rooms': () => ({}),
   'GET /api/availability': () => ({ check_in: day(10), check_out: day(12) }),
+  'GET /api/guests': () => ({}),
   'GET /api/bookings': () => ({}),
+  'GET /api/bookings/{id}/events': () => ({}),
   'GET /api/notifications': () => ({}),
 };
-const listAuth = (key: string) => (key === 'GET /api/users' ? admin.auth : guest.auth);
+/** Lists of the front desk and of accounts are read as the admin; the others as the guest. */
+const listAuth = (key: string) => (/^GET \/api\/(users|guests)/.test(key) ? admin.auth : guest.auth);
+/** A list's path: `{id}` is the guest's account or booking. */
+const listPath = (key: string) =>
+  key
+    .split(' ')[1]!
+    .replace('/api/users/{id}', `/api/users/${guest.id}`)
+    .replace('/api/bookings/{id}', `/api/bookings/${guestBookingId}`);
 const getList = (key: string, query: Record<string, string>) => {
-  const [, path] = key.split(' ') as [string, string];
+  const path = listPath(key);
   const agent = path.startsWith('/api/users') ? h.auth.http : h.http;
   return agent.get(path).query(query).set(listAuth(key));
 };
@@ -508,10 +602,19 @@ describe('query strings', () => {
           const label = `${key} ${param.name}=${JSON.stringify(payload)}`;
           expectStatusIn(String(label), res.status, [200, 400]);
           if (res.status === 400) expectProblem(res, 400);
-          // Only exact matches (earlier tests stored some of these strings verbatim as room types).
+          // Only exact matches (earlier tests stored some of these strings verbatim as room types
+          // and guest names); a search (q) finds what starts with it.
           else
             for (const item of res.body.items as Array<Record<string, unknown>>) {
               const value = key === 'GET /api/availability' ? (item.room as Record<string, unknown>) : item;
+              if (param.name === 'q') {
+                const { name, email } = (value.guest ?? value) as { name: string; email: string | null };
+                const found = [name, email ?? ''].some((v) =>
+                  v.toLowerCase().startsWith(payload.toLowerCase()),
+                );
+                expect({ label, found }).toEqual({ label, found: true });
+                continue;
+              }
               expect({ label, value: value[param.name] }).toEqual({
                 label,
                 value: param.name === 'email' ? expect.stringContaining(payload.toLowerCase()) : payload,
@@ -559,17 +662,33 @@ describe('query strings', () => {
 });
 
 describe('dates in booking bodies', () => {
+  const impossibleDates = [
+    '0000-01-01',
+    '9999-12-31',
+    '2026-13-01',
+    '2026-02-30',
+    '2026-02-29T00:00:00Z',
+    '',
+  ];
+
+  it.each(['check_in', 'check_out'])(
+    'PATCH %s: impossible or out-of-range dates, or a stay over 30 nights → 400, nothing written',
+    async (field) => {
+      for (const date of [...impossibleDates, day(60)]) {
+        const prepared = await validRequests['PATCH /api/bookings/{id}']!();
+        await expectRejected(
+          () => send('PATCH /api/bookings/{id}', prepared, (req) => req.send({ [field]: date })),
+          `PATCH ${field}=${date}`,
+          [400],
+        );
+      }
+    },
+  );
+
   it.each(['check_in', 'check_out'])(
     '%s: impossible or out-of-range dates → 400, nothing written',
     async (field) => {
-      for (const date of [
-        '0000-01-01',
-        '9999-12-31',
-        '2026-13-01',
-        '2026-02-30',
-        '2026-02-29T00:00:00Z',
-        '',
-      ]) {
+      for (const date of impossibleDates) {
         for (const who of [guest, admin]) {
           const prepared = await validRequests['POST /api/bookings']!();
           await expectRejected(
@@ -638,6 +757,132 @@ describe('headers', () => {
           req.set('Idempotency-Key', 'k'.repeat(201)).send(prepared.body),
         ),
       'Idempotency-Key too long',
+      [400],
+    );
+  });
+});
+
+describe('the front desk’s bad input: a clear 4xx that changes nothing', () => {
+  it('a PATCH that changes nothing → 422', async () => {
+    const prepared = await validRequests['PATCH /api/bookings/{id}']!();
+    const res = await expectRejected(
+      () => send('PATCH /api/bookings/{id}', prepared, (req) => req.send({ check_in: day(3), guests: 1 })),
+      'no-op PATCH',
+      [422],
+    );
+    expect(JSON.parse(res.text).detail).toMatch(/changes nothing/);
+  });
+
+  it('more guests than the room sleeps → 400 naming guests', async () => {
+    const prepared = await validRequests['PATCH /api/bookings/{id}']!();
+    const res = await expectRejected(
+      () => send('PATCH /api/bookings/{id}', prepared, (req) => req.send({ guests: 3 })),
+      'capacity',
+      [400],
+    );
+    expect(JSON.parse(res.text).errors).toEqual([expect.objectContaining({ path: 'guests' })]);
+  });
+
+  it('a stale, weak or malformed If-Match → 412; an over-long one → 400', async () => {
+    for (const tag of ['"v0"', 'W/"v1"', '"v1" junk', "' OR 1=1 --", '<script>', '*, "v1"']) {
+      const prepared = await validRequests['PATCH /api/bookings/{id}']!();
+      await expectRejected(
+        () =>
+          send('PATCH /api/bookings/{id}', prepared, (req) => req.set('If-Match', tag).send(prepared.body)),
+        `If-Match ${tag}`,
+        [412],
+      );
+    }
+    const prepared = await validRequests['PATCH /api/bookings/{id}']!();
+    await expectRejected(
+      () =>
+        send('PATCH /api/bookings/{id}', prepared, (req) =>
+          req.set('If-Match', `"${'v'.repeat(300)}"`).send(prepared.body),
+        ),
+      'If-Match too long',
+      [400],
+    );
+    await expectRejected(
+      () =>
+        h.http.get(`/api/bookings/${guestBookingId}`).set(guest.auth).set('If-None-Match', 'x'.repeat(2001)),
+      'If-None-Match too long',
+      [400],
+    );
+    // A malformed If-None-Match holds nothing: the booking is sent.
+    await h.http
+      .get(`/api/bookings/${guestBookingId}`)
+      .set(guest.auth)
+      .set('If-None-Match', "' OR 1=1 --")
+      .expect(200);
+  });
+
+  it('a phone with letters → 400, on creation and change', async () => {
+    for (const key of ['POST /api/guests', 'PATCH /api/guests/{id}']) {
+      for (const phone of ['+62 CALL ME', '555-0100 ext. 3', '12', '+', '++62 812 555']) {
+        const prepared = await validRequests[key]!();
+        await expectRejected(
+          () => send(key, prepared, (req) => req.send({ ...prepared.body, phone })),
+          `${key} phone=${phone}`,
+          [400],
+        );
+      }
+    }
+  });
+
+  it('override from a guest → 403 (check-in is the front desk’s), on their own booking too', async () => {
+    const prepared = await validRequests['POST /api/bookings/{id}/check-in']!();
+    await expectRejected(
+      () =>
+        send(
+          'POST /api/bookings/{id}/check-in',
+          { ...prepared, path: `/api/bookings/${guestBookingId}/check-in`, auth: guest.auth },
+          (req) => req.send({ override: true }),
+        ),
+      'override by a guest',
+      [403],
+    );
+  });
+
+  it('an unknown reference finds nothing: an empty page (a search is no lookup), never another guest’s booking', async () => {
+    for (const q of ['MH-ZZZZZZ', 'zzzzzz', 'MH-0O1IL5', 'MH-']) {
+      const res = await h.http.get('/api/bookings').query({ q }).set(admin.auth).expect(200);
+      expect({ q, items: res.body.items }).toEqual({ q, items: [] });
+    }
+  });
+
+  it('unknown guest profile and room ids → 404; a guest naming someone else’s profile → 403', async () => {
+    const room = await h.room();
+    await expectRejected(
+      () => h.book(admin, { room_id: room.id, check_in: day(3), check_out: day(4), guest_id: randomUUID() }),
+      'unknown guest_id',
+      [404],
+    );
+    await expectRejected(
+      () => h.book(guest, { room_id: room.id, check_in: day(3), check_out: day(4), guest_id: randomUUID() }),
+      'guest_id of someone else',
+      [403],
+    );
+    const prepared = await validRequests['PATCH /api/bookings/{id}']!();
+    await expectRejected(
+      () => send('PATCH /api/bookings/{id}', prepared, (req) => req.send({ room_id: randomUUID() })),
+      'unknown room',
+      [404],
+    );
+    await expectRejected(
+      () => h.http.patch(`/api/guests/${randomUUID()}`).set(admin.auth).send({ name: 'Nobody' }),
+      'unknown guest',
+      [404],
+    );
+    await expectRejected(
+      () =>
+        h.book(admin, {
+          room_id: room.id,
+          check_in: day(3),
+          check_out: day(4),
+          guest_id: randomUUID(),
+          user_id: guest.id,
+        }),
+      'guest_id and user_id together',
       [400],
     );
   });

@@ -14,11 +14,12 @@ import {
   readdirSync,
   realpathSync,
   rmSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { freePort } from '../tooling/free-port';
-import { readmeTryIt } from './support/readme';
+import { readmeTryIt, readmeTryItClient } from './support/readme';
 
 jest.setTimeout(600_000);
 
@@ -89,6 +90,8 @@ afterAll(() => {
   rmSync(home, { recursive: true, force: true });
 });
 
+const frontEnd = 'http://localhost:5173';
+
 test('npm ci && npm start (admin from ADMIN_EMAIL/ADMIN_PASSWORD) from a 0700 folder, the Try-it block as written, then Ctrl-C stops everything', async () => {
   copyWorkingTree(clone);
   execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: clone, stdio: 'pipe' });
@@ -104,6 +107,8 @@ test('npm ci && npm start (admin from ADMIN_EMAIL/ADMIN_PASSWORD) from a 0700 fo
       // The documented way to choose the first admin (README, Configuration).
       ADMIN_EMAIL: admin.email,
       ADMIN_PASSWORD: admin.password,
+      // Passed through to both services (README, Configuration).
+      CORS_ALLOWED_ORIGINS: frontEnd,
     },
     detached: true, // its own process group, as a terminal's Ctrl-C signals one
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -113,6 +118,7 @@ test('npm ci && npm start (admin from ADMIN_EMAIL/ADMIN_PASSWORD) from a 0700 fo
   await waitFor('MyHotel is running', 240_000);
   expect(output).not.toMatch(/EACCES|Unhandled 'error' event/);
   expect(output).toContain(`admin: ${admin.email} from ADMIN_EMAIL/ADMIN_PASSWORD`);
+  expect(output).toMatch(/smoke check: the demo guest signed in and found \d+ free rooms for tonight/);
   expect(output).not.toContain(admin.password);
   const adminLogin = await fetch(`http://127.0.0.1:${port}/api/auth/login`, {
     method: 'POST',
@@ -138,6 +144,34 @@ test('npm ci && npm start (admin from ADMIN_EMAIL/ADMIN_PASSWORD) from a 0700 fo
   expect(printed).toContain('"role":"guest"');
   expect(printed).toContain('"type":"booking_created"');
   expect(printed).not.toMatch(/password_hash|"status":5\d\d/);
+
+  // The TypeScript example, as an ES module of the clone (the typed client from the workspace).
+  writeFileSync(join(clone, 'try-it-client.mts'), readmeTryItClient(join(clone, 'README.md')));
+  const fromClient = execFileSync('npx', ['tsx', '--conditions=typescript', 'try-it-client.mts'], {
+    cwd: clone,
+    env: { ...process.env, BASE: `http://127.0.0.1:${port}` },
+  }).toString('utf8');
+  expect(fromClient.trim()).toMatch(/^pending \d+\.\d{2}$/);
+
+  // What an integrator opens first: the root leads to the API reference, the specs are there,
+  // and a browser front end on the configured origin gets its preflight answered.
+  const gateway = `http://127.0.0.1:${port}`;
+  const root = await fetch(`${gateway}/`);
+  expect(root.url).toBe(`${gateway}/docs`);
+  expect(await root.text()).toContain('MyHotel API reference');
+  for (const spec of ['auth.yaml', 'hotel.yaml', 'auth.json', 'hotel.json']) {
+    expect((await fetch(`${gateway}/openapi/${spec}`)).status).toBe(200);
+  }
+  const preflight = await fetch(`${gateway}/api/bookings`, {
+    method: 'OPTIONS',
+    headers: {
+      Origin: frontEnd,
+      'Access-Control-Request-Method': 'POST',
+      'Access-Control-Request-Headers': 'authorization',
+    },
+  });
+  expect(preflight.status).toBe(204);
+  expect(preflight.headers.get('access-control-allow-origin')).toBe(frontEnd);
 
   // 'close': npm and everything that shares its output (tsx, the launcher, services) is done.
   const closed = new Promise<void>((resolve) => launcher!.once('close', () => resolve()));

@@ -2,18 +2,72 @@ import { Client } from 'pg';
 
 export interface BenchDataSet {
   rooms: number;
+  guests: number;
   bookings: number;
   notifications: number;
 }
 
+const firstNames = [
+  'Ana',
+  'Budi',
+  'Siti',
+  'Maria',
+  'John',
+  'Wei',
+  'Aisha',
+  'Carlos',
+  'Yuki',
+  'Olga',
+  'Ahmad',
+  'Fatima',
+  'Lucas',
+  'Emma',
+  'Ravi',
+  'Nadia',
+  'Tomas',
+  'Ines',
+  'Kofi',
+  'Mei',
+];
+const lastNames = [
+  'Santoso',
+  'Rahma',
+  'Gonzalez',
+  'Smith',
+  'Zhang',
+  'Khan',
+  'Silva',
+  'Tanaka',
+  'Ivanova',
+  'Hakim',
+  'Nguyen',
+  'Muller',
+  'Rossi',
+  'Kowalski',
+  'Okafor',
+  'Haddad',
+  'Larsen',
+  'Dubois',
+  'Costa',
+  'Sato',
+  'Wijaya',
+  'Putri',
+  'Lim',
+  'Garcia',
+  'Novak',
+];
+
 /**
- * A realistic data set, written directly as the superuser: `rooms` rooms of five types and
- * `bookingsPerRoom` non-overlapping stays per room spread over a year (half past, half
- * future) with a realistic mix of states, their check-in/out records and notifications.
+ * A realistic data set, written directly as the superuser: `rooms` rooms of five types,
+ * `guests` guest profiles (the first 2 000 those of the accounts that book, the rest walk-ins;
+ * names from a small list, so a name prefix matches many), and `bookingsPerRoom`
+ * non-overlapping stays per room spread over a year (half past, half future) with a realistic
+ * mix of states, references, their check-in/out records and notifications.
  */
 export async function seedBenchData(
   superuserUrl: string,
   rooms: number,
+  guests: number,
   bookingsPerRoom: number,
 ): Promise<BenchDataSet> {
   const client = new Client({ connectionString: superuserUrl });
@@ -29,6 +83,18 @@ export async function seedBenchData(
               CASE WHEN i % 50 = 0 THEN 'maintenance' ELSE 'available' END
        FROM generate_series(1, $1::int) AS i`,
       [rooms],
+    );
+    // Guest k: an account's profile for k < 2000 (the accounts bookings are spread over).
+    await client.query(
+      `INSERT INTO hotel.guests (name, email, phone, user_id, created_at)
+       SELECT f.name || ' ' || l.name, lower(f.name || '.' || l.name || '.' || k || '@example.com'),
+              '+62 8' || lpad((abs(hashtext('phone' || k)) % 1000000000)::text, 9, '0'),
+              CASE WHEN k < 2000 THEN md5('guest' || k)::uuid END,
+              now() - (k % 700) * interval '1 day'
+       FROM generate_series(0, $1::int - 1) AS k
+       JOIN unnest($2::text[]) WITH ORDINALITY AS f(name, i) ON f.i = 1 + k % cardinality($2::text[])
+       JOIN unnest($3::text[]) WITH ORDINALITY AS l(name, i) ON l.i = 1 + (k / cardinality($2::text[])) % cardinality($3::text[])`,
+      [guests, firstNames, lastNames],
     );
     // Slot k of a room starts at day floor(k * 365 / n) of the year around today; stays are
     // 1–3 nights, so stays of one room never overlap (the exclusion constraint checks it).
@@ -50,13 +116,15 @@ export async function seedBenchData(
                 END AS status
          FROM slots
        )
-       INSERT INTO hotel.bookings (id, user_id, room_id, check_in, check_out, guests, status, price_per_night,
-                                   total_price, created_by, cancelled_at, created_at, updated_at)
-       SELECT gen_random_uuid(), u.id, room_id, check_in, check_out, 1 + dice % capacity, status, price_per_night,
-              price_per_night * nights, u.id, CASE WHEN status = 'cancelled' THEN check_in - 3 END,
+       INSERT INTO hotel.bookings (id, reference, guest_id, user_id, room_id, check_in, check_out, guests, status,
+                                   price_per_night, total_price, created_by, cancelled_at, created_at, updated_at)
+       SELECT gen_random_uuid(), hotel.new_booking_reference(), g.id, u.id, room_id, check_in, check_out,
+              1 + dice % capacity, status, price_per_night, price_per_night * nights, u.id,
+              CASE WHEN status = 'cancelled' THEN check_in - 3 END,
               check_in - 30 + (dice % 20) * interval '1 hour', check_in - 30 + (dice % 20) * interval '1 hour'
        FROM stays
-       CROSS JOIN LATERAL (SELECT md5('guest' || (abs(hashtext(room_id::text || k)) % 2000))::uuid AS id) u`,
+       CROSS JOIN LATERAL (SELECT md5('guest' || (abs(hashtext(room_id::text || k)) % 2000))::uuid AS id) u
+       JOIN hotel.guests g ON g.user_id = u.id`,
       [bookingsPerRoom],
     );
     const staff = '00000000-0000-4000-8000-00000000beef';
@@ -81,13 +149,19 @@ export async function seedBenchData(
     );
     await client.query('COMMIT');
     await client.query('ANALYZE');
-    const counts = await client.query<{ rooms: string; bookings: string; notifications: string }>(
-      `SELECT (SELECT count(*) FROM hotel.rooms) AS rooms, (SELECT count(*) FROM hotel.bookings) AS bookings,
-              (SELECT count(*) FROM hotel.notifications) AS notifications`,
+    const counts = await client.query<{
+      rooms: string;
+      guests: string;
+      bookings: string;
+      notifications: string;
+    }>(
+      `SELECT (SELECT count(*) FROM hotel.rooms) AS rooms, (SELECT count(*) FROM hotel.guests) AS guests,
+              (SELECT count(*) FROM hotel.bookings) AS bookings, (SELECT count(*) FROM hotel.notifications) AS notifications`,
     );
     const row = counts.rows[0]!;
     return {
       rooms: Number(row.rooms),
+      guests: Number(row.guests),
       bookings: Number(row.bookings),
       notifications: Number(row.notifications),
     };

@@ -33,6 +33,8 @@ export interface BenchStack {
   tokens: { admin: string; staff: string; guest: string };
   /** Rooms that can be booked (not in maintenance), by number. */
   roomIds: string[];
+  /** Future pending or confirmed bookings of rooms for two, with their number of guests (to change). */
+  changeable: Array<{ id: string; guests: number }>;
   dataSet: BenchDataSet;
   pgVersion: string;
   stop(): Promise<void>;
@@ -43,6 +45,21 @@ async function serverVersion(url: string): Promise<string> {
   await client.connect();
   try {
     return (await client.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version;
+  } finally {
+    await client.end();
+  }
+}
+
+async function changeableBookings(url: string): Promise<BenchStack['changeable']> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ id: string; guests: number }>(
+      `SELECT b.id, b.guests FROM hotel.bookings b JOIN hotel.rooms r ON r.id = b.room_id
+       WHERE b.status IN ('pending', 'confirmed') AND b.check_in > current_date + 1 AND r.capacity >= 2
+       ORDER BY b.id LIMIT 3000`,
+    );
+    return rows;
   } finally {
     await client.end();
   }
@@ -118,9 +135,9 @@ export async function startBenchStack(): Promise<BenchStack> {
     await migrateAuth({ ...jwt, DATABASE_URL: authUrl, JWT_PRIVATE_KEY: privateKey });
     await migrateHotel({ ...jwt, DATABASE_URL: hotelUrl, JWKS_URL: 'http://127.0.0.1/unused' });
     const seedStart = Date.now();
-    const dataSet = await seedBenchData(database.superuserUrl, 200, 100);
+    const dataSet = await seedBenchData(database.superuserUrl, 200, 10_000, 100);
     log(
-      `data set: ${dataSet.rooms} rooms, ${dataSet.bookings} bookings, ${dataSet.notifications} notifications (${Date.now() - seedStart} ms)`,
+      `data set: ${dataSet.rooms} rooms, ${dataSet.guests} guests, ${dataSet.bookings} bookings, ${dataSet.notifications} notifications (${Date.now() - seedStart} ms)`,
     );
 
     const production = { NODE_ENV: 'production', LOG_LEVEL: 'info', DB_POOL_MAX: String(dbPoolMax), ...jwt };
@@ -164,6 +181,7 @@ export async function startBenchStack(): Promise<BenchStack> {
       bare: bare.base,
       tokens: await benchTokens(auth),
       roomIds: await bookableRoomIds(hotelUrl),
+      changeable: await changeableBookings(hotelUrl),
       dataSet,
       pgVersion: await serverVersion(database.superuserUrl),
       stop,

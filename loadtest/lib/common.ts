@@ -20,7 +20,8 @@ import { Counter } from 'k6/metrics';
 
 export const baseUrl = (__ENV.BASE_URL || 'http://localhost:8080').replace(/\/$/, '');
 export const authUrl = (__ENV.AUTH_URL || baseUrl).replace(/\/$/, '');
-const authPaths = /^\/(api\/auth(\/|\?|$)|api\/users(\/|\?|$)|\.well-known\/)/;
+const authPaths =
+  /^\/(api\/auth(\/|\?|$)|api\/users(\/|\?|$)|\.well-known\/|openapi\/auth\.(yaml|json)(\?|$))/;
 
 /** Absolute URL of an API path: auth paths go to AUTH_URL, everything else to BASE_URL. */
 export function urlFor(path: string): string {
@@ -197,7 +198,8 @@ export function createRoom(admin: Session, number: string): string {
  * them), after creating load-test rooms until there are at least `count`.
  */
 function ensureRooms(admin: Session, count: number, tag: string): string[] {
-  const res = get('/api/rooms?limit=100', 'setup_rooms_list');
+  // As the admin: the public room view has no status.
+  const res = get('/api/rooms?limit=100', 'setup_rooms_list', admin.accessToken);
   if (!check(res, { 'rooms listed': (r) => r.status === 200 })) fail(`listing rooms: ${res.status}`);
   const roomIds = (res.json('items') as Array<{ id: string; status: string }>)
     .filter((room) => room.status !== 'maintenance')

@@ -16,18 +16,24 @@ export async function renderSchema(client: Client, schemas = ['auth', 'hotel']):
   ];
   for (const { schema, name } of tables.rows) {
     const qualified = `${schema}.${name}`;
-    const columns = await client.query<{ name: string; type: string; notnull: boolean; def: string | null }>(
+    const columns = await client.query<{
+      name: string;
+      type: string;
+      notnull: boolean;
+      def: string | null;
+      generated: boolean;
+    }>(
       `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS notnull,
-              pg_get_expr(d.adbin, d.adrelid) AS def
+              pg_get_expr(d.adbin, d.adrelid) AS def, a.attgenerated = 's' AS generated
        FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
        WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`,
       [qualified],
     );
+    const value = (c: { def: string | null; generated: boolean }) =>
+      c.def === null ? '' : c.generated ? ` GENERATED ALWAYS AS (${c.def}) STORED` : ` DEFAULT ${c.def}`;
     lines.push(`CREATE TABLE ${qualified} (`);
     lines.push(
-      columns.rows
-        .map((c) => `  ${c.name} ${c.type}${c.notnull ? ' NOT NULL' : ''}${c.def ? ` DEFAULT ${c.def}` : ''}`)
-        .join(',\n'),
+      columns.rows.map((c) => `  ${c.name} ${c.type}${c.notnull ? ' NOT NULL' : ''}${value(c)}`).join(',\n'),
     );
     lines.push(');');
     const constraints = await client.query<{ name: string; def: string }>(
@@ -43,7 +49,19 @@ export async function renderSchema(client: Client, schemas = ['auth', 'hotel']):
       [schema, name, qualified],
     );
     for (const i of indexes.rows) lines.push(`${i.def};`);
+    const triggers = await client.query<{ def: string }>(
+      `SELECT pg_get_triggerdef(oid) AS def FROM pg_trigger WHERE tgrelid = $1::regclass AND NOT tgisinternal
+       ORDER BY tgname`,
+      [qualified],
+    );
+    for (const t of triggers.rows) lines.push(`${t.def};`);
     lines.push('');
   }
+  const functions = await client.query<{ def: string }>(
+    `SELECT pg_get_functiondef(p.oid) AS def FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+     WHERE n.nspname = ANY($1) ORDER BY n.nspname, p.proname`,
+    [schemas],
+  );
+  for (const f of functions.rows) lines.push(`${f.def.trimEnd()};`, '');
   return lines.join('\n');
 }

@@ -184,10 +184,11 @@ async function createAccounts(
     login('staff@fuzz.example', 'fuzz-staff-password'),
     login('guest@fuzz.example', 'fuzz-guest-password'),
   ]);
-  // Some bookings and notifications, so that lists and lookups return real items.
-  const rooms = (await api(hotel, 'GET', '/api/rooms?status=available&limit=3')).items as Array<{
-    id: string;
-  }>;
+  // Some guest profiles, bookings and notifications, so that lists and lookups return real items.
+  await api(hotel, 'GET', '/api/guests/me', undefined, guestToken);
+  await api(hotel, 'POST', '/api/guests', { name: 'Fuzz Walk-in', phone: '+62 812 555 0101' }, staffToken);
+  const rooms = (await api(hotel, 'GET', '/api/rooms?status=available&limit=3', undefined, adminToken))
+    .items as Array<{ id: string }>;
   for (const [i, room] of rooms.entries()) {
     const booking = await api(
       hotel,

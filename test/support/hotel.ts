@@ -6,6 +6,7 @@ import { AccessTokenSigner, migrateAuth } from '@myhotel/auth';
 import { createHotelApp, migrateHotel, loadHotelConfig, createHotelDataSource } from '@myhotel/hotel';
 import { startAuthForTest, testAudience, testIssuer, inProcessEnv } from './auth';
 import { createTestDatabase, type ServiceDatabase, type TestDatabase } from './database';
+import { testAccount } from './tokens';
 
 /** A date `offset` days from today (UTC), 'YYYY-MM-DD'. */
 export const day = (offset: number): string =>
@@ -21,7 +22,19 @@ export interface RoomJson {
   type: string;
   capacity: number;
   price_per_night: string;
-  status: 'available' | 'occupied' | 'maintenance';
+  status?: 'available' | 'occupied' | 'maintenance';
+  housekeeping?: 'clean' | 'dirty' | 'inspected';
+  created_at: string;
+  updated_at: string;
+}
+
+export interface GuestJson {
+  id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  notes?: string | null;
+  user_id: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -37,6 +50,12 @@ export interface HotelHarnessOptions {
   env?: Record<string, string>;
   /** Verification keys; default: auth's JWKS in-process (`localKeySet`). */
   keys?: (auth: Awaited<ReturnType<typeof startAuthForTest>>) => JWTVerifyGetKey;
+  /** Draws booking references (default: the service's own random draw). */
+  newReference?: () => string;
+  /** Where the service's log goes (default: the LOG_LEVEL of the environment, to stdout). */
+  logDestination?: { write(line: string): void };
+  /** Runs on the new database before hotel's migrations (the upgrade test plays an earlier release). */
+  beforeMigrations?: (env: NodeJS.ProcessEnv, db: TestDatabase) => Promise<void>;
 }
 
 /**
@@ -47,12 +66,13 @@ export async function startHotelForTest(options: HotelHarnessOptions = {}) {
   const db = await createTestDatabase();
   const auth = await startAuthForTest({}, db);
   const env = hotelEnv(db, options.env);
+  await options.beforeMigrations?.(env, db);
   await migrateHotel(env);
   const config = loadHotelConfig(env);
   const dataSource = createHotelDataSource(config.db);
   await dataSource.initialize();
   const lifecycle = new Lifecycle();
-  const logger = createLogger('hotel', config.env.LOG_LEVEL);
+  const logger = createLogger('hotel', config.env.LOG_LEVEL, options.logDestination);
   const keys = options.keys ? options.keys(auth) : localKeySet(auth.keys.jwks);
   const hotel = createHotelApp({
     config,
@@ -61,6 +81,7 @@ export async function startHotelForTest(options: HotelHarnessOptions = {}) {
     logger,
     metrics: createMetrics('hotel'),
     lifecycle,
+    newReference: options.newReference,
   });
   const http = supertest(hotel.app);
   const signer = new AccessTokenSigner(auth.keys, {
@@ -72,7 +93,7 @@ export async function startHotelForTest(options: HotelHarnessOptions = {}) {
 
   /** A user with a real access token signed by auth's key (fast: no account, no argon2). */
   async function user(role: Role = 'guest', id: string = randomUUID()): Promise<TestUser> {
-    const accessToken = await signer.sign(id, role);
+    const accessToken = await signer.sign(testAccount(role, id));
     return { id, role, accessToken, auth: { Authorization: `Bearer ${accessToken}` } };
   }
 
@@ -113,6 +134,26 @@ export async function startHotelForTest(options: HotelHarnessOptions = {}) {
       .send({ guests: 1, ...fields });
   }
 
+  /**
+   * The account's guest profile, made from its token as on its first booking (staff can book
+   * for an account by `user_id` only once it has one).
+   */
+  async function guestProfile(who: Pick<TestUser, 'auth'>): Promise<GuestJson> {
+    const res = await http.get('/api/guests/me').set(who.auth);
+    if (res.status !== 200) throw new Error(`guest profile failed: ${res.status} ${res.text}`);
+    return res.body as GuestJson;
+  }
+
+  /** A walk-in guest profile (no account), created by staff. */
+  async function walkIn(fields: Record<string, unknown> = {}): Promise<GuestJson> {
+    const res = await http
+      .post('/api/guests')
+      .set(staff.auth)
+      .send({ name: `Walk-in ${randomUUID().slice(0, 8)}`, ...fields });
+    if (res.status !== 201) throw new Error(`walk-in failed: ${res.status} ${res.text}`);
+    return res.body as GuestJson;
+  }
+
   async function count(table: string, where = 'TRUE', params: unknown[] = []): Promise<number> {
     const rows: Array<{ n: number }> = await dataSource.query(
       `SELECT count(*)::int AS n FROM hotel.${table} WHERE ${where}`,
@@ -137,6 +178,8 @@ export async function startHotelForTest(options: HotelHarnessOptions = {}) {
     staff,
     room,
     book,
+    guestProfile,
+    walkIn,
     count,
     async close() {
       await dataSource.destroy();

@@ -1,9 +1,16 @@
 import { readFileSync } from 'node:fs';
 
-/** The README's "Try it" shell block (the one after the `try-it` marker), to execute as written. */
-export function readmeTryIt(readmePath: string): string {
+/** The README code block after the `<!-- <marker>: … -->` comment, to execute as written. */
+function markedBlock(readmePath: string, marker: string, language: string): string {
   const readme = readFileSync(readmePath, 'utf8');
-  const block = /<!-- try-it:[^>]*-->\s*```bash\n([\s\S]*?)```/.exec(readme);
-  if (!block?.[1]) throw new Error(`${readmePath} has no "try-it" bash block`);
+  const block = new RegExp(`<!-- ${marker}:[^>]*-->\\s*\`\`\`${language}\\n([\\s\\S]*?)\`\`\``).exec(readme);
+  if (!block?.[1]) throw new Error(`${readmePath} has no "${marker}" ${language} block`);
   return block[1];
 }
+
+/** The README's "Try it" shell block. */
+export const readmeTryIt = (readmePath: string): string => markedBlock(readmePath, 'try-it', 'bash');
+
+/** The README's "Try it" TypeScript block (the typed client). */
+export const readmeTryItClient = (readmePath: string): string =>
+  markedBlock(readmePath, 'try-it-client', 'ts');

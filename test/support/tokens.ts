@@ -72,6 +72,19 @@ export async function tamperedTokens(
   };
 }
 
+/**
+ * Whom a test token is for: an account id and role, with the `name` and `email` claims auth
+ * would sign for it (hotel makes the account's guest profile from them).
+ */
+export function testAccount(role: Role, id: string = randomUUID()) {
+  return {
+    id,
+    role,
+    name: `Test ${role} ${id.slice(0, 8)}`,
+    email: `${role}.${id.slice(0, 8)}@example.test`,
+  };
+}
+
 /** Signs access tokens with the same key (and so the same kid) auth is given. */
 export async function tokenSigner(privateKeyPem: string) {
   const keys = await loadSigningKeys(privateKeyPem);
@@ -84,7 +97,7 @@ export async function tokenSigner(privateKeyPem: string) {
   return {
     keys,
     async bearer(role: Role, id: string = randomUUID()): Promise<Record<string, string>> {
-      return { authorization: `Bearer ${await signer.sign(id, role)}` };
+      return { authorization: `Bearer ${await signer.sign(testAccount(role, id))}` };
     },
   };
 }

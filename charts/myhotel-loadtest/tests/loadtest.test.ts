@@ -356,7 +356,7 @@ describe('the scripts ConfigMap', () => {
 
   test('AUTH_URL routing in lib/common.ts sends exactly the auth routes of the route table to auth', async () => {
     const source = await fs.readFile(path.join(repoRoot, 'loadtest', 'lib', 'common.ts'), 'utf8');
-    const literal = /const authPaths = \/(.+)\/;/.exec(source)?.[1];
+    const literal = /const authPaths =\s*\/(.+)\/;/.exec(source)?.[1];
     expect(literal).toBeDefined();
     const authPaths = new RegExp(literal as string);
     const { routes } = parse(

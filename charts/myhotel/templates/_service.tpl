@@ -242,6 +242,9 @@ data:
   SHUTDOWN_TIMEOUT_MS: {{ $ctx.Values.shutdown.timeoutMs | quote }}
   JWT_ISSUER: {{ $ctx.Values.config.jwt.issuer | quote }}
   JWT_AUDIENCE: {{ $ctx.Values.config.jwt.audience | quote }}
+  {{- with $ctx.Values.config.corsAllowedOrigins }}
+  CORS_ALLOWED_ORIGINS: {{ join "," . | quote }}
+  {{- end }}
   {{- if eq $svc "auth" }}
   ACCESS_TOKEN_TTL_SECONDS: {{ $v.accessTokenTtlSeconds | quote }}
   REFRESH_TOKEN_TTL_DAYS: {{ $v.refreshTokenTtlDays | quote }}

@@ -55,7 +55,10 @@ const variants: Record<string, Values | undefined> = {
       annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt' },
       tls: { enabled: true, secretName: 'myhotel-tls' },
     },
-    config: { jwt: { issuer: 'https://api.myhotel.example/auth' } },
+    config: {
+      jwt: { issuer: 'https://api.myhotel.example/auth' },
+      corsAllowedOrigins: ['https://frontdesk.example.com', 'http://localhost:5173'],
+    },
   },
   existingSecrets: {
     postgresql: { auth: { existingSecret: 'my-db-secret' } },
@@ -313,6 +316,13 @@ describe('auth and hotel', () => {
     }
     // no secret material in ConfigMaps
     expect(Object.keys(cm).filter((k) => /PASSWORD|PRIVATE_KEY/.test(k))).toEqual([]);
+    // CORS off by default; the origins list reaches both services as one variable
+    expect(cm.CORS_ALLOWED_ORIGINS).toBeUndefined();
+    const tlsConfig = find(get('ingressTls'), 'ConfigMap', `${RELEASE}-${svc}`).data as Record<
+      string,
+      string
+    >;
+    expect(tlsConfig.CORS_ALLOWED_ORIGINS).toBe('https://frontdesk.example.com,http://localhost:5173');
   });
 
   test.each(services)('%s: ClusterIP Service 80 -> http, HPA (CPU), PDB, ServiceAccount', (svc) => {
@@ -841,6 +851,7 @@ describe('values.schema.json', () => {
     ['external database without host', { postgresql: { enabled: false } }],
     ['negative port', { service: { port: -1 } }],
     ['bad enum (secrets.generator)', { secrets: { generator: 'vault' } }],
+    ['a CORS origin with a path', { config: { corsAllowedOrigins: ['https://app.example.com/ui'] } }],
   ];
 
   test.each(bad)('rejects %s in helm template and helm lint', async (_name, v) => {

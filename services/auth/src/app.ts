@@ -54,7 +54,7 @@ export function createAuthApp({
     accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
   });
-  const users = new UserService(userRepository, refreshTokens);
+  const users = new UserService(userRepository);
   const sessions = new SessionService(userRepository, refreshTokens, signer, env.REFRESH_TOKEN_TTL_DAYS);
   const app = createServiceApp({
     apiSpec: authApiSpec,
@@ -88,6 +88,8 @@ export function createAuthApp({
     }),
     validateResponses: env.NODE_ENV !== 'production',
     trustProxy: env.TRUST_PROXY,
+    corsAllowedOrigins: env.CORS_ALLOWED_ORIGINS,
+    apiDocs: { spec: { name: 'auth', path: authApiSpec } },
   });
   return { app, users };
 }

@@ -4,7 +4,7 @@ import { expectProblem } from '../../../test/support/problem';
 const h = authHarnessForFile({ LOGIN_MAX_FAILURES_PER_ACCOUNT: '3', LOGIN_MAX_FAILURES_PER_CLIENT: '1000' });
 
 describe('POST /api/auth/login', () => {
-  it('returns a token pair whose access token carries the pinned claims', async () => {
+  it('returns a token pair whose access token carries the pinned claims and the profile claims', async () => {
     await h.http
       .post('/api/auth/register')
       .send({ name: 'L', email: 'login@example.com', password: 'password123' })
@@ -27,6 +27,9 @@ describe('POST /api/auth/login', () => {
     expect(header).toEqual({ alg: 'EdDSA', kid: h.keys.kid, typ: 'JWT' });
     expect(payload).toMatchObject({
       role: 'guest',
+      // OpenID Connect's names for the account's profile: hotel makes the guest profile from them.
+      name: 'L',
+      email: 'login@example.com',
       iss: testIssuer,
       aud: testAudience,
       sub: expect.any(String),

@@ -66,6 +66,55 @@ describe('/api/users', () => {
     expect(seen).toEqual(created);
   });
 
+  it('sorts by email, name or creation, each direction, stably across pages; a cursor belongs to its sort and filters', async () => {
+    const admin = await h.user('admin');
+    const tag = `sort${Date.now()}`;
+    for (const name of ['bravo', 'Alpha', 'charlie', 'alpha']) {
+      await h.http
+        .post('/api/auth/register')
+        .send({
+          name,
+          email: `${tag}.${name.toLowerCase()}${name === 'Alpha' ? 'z' : ''}@example.com`,
+          password: 'password123',
+        })
+        .expect(201);
+    }
+    const names = async (sort: string) =>
+      (
+        await allPages<{ name: string; email: string }>((cursor) =>
+          h.http
+            .get('/api/users')
+            .query({ email: tag, sort, limit: 1, ...cursor })
+            .set(admin.auth),
+        )
+      ).map((u) => u.email.split('@')[0]!.split('.')[1]);
+    expect(await names('email')).toEqual(['alpha', 'alphaz', 'bravo', 'charlie']);
+    expect(await names('-email')).toEqual(['charlie', 'bravo', 'alphaz', 'alpha']);
+    // Case-insensitive by name, ties by id (alpha and Alpha are both 'alpha').
+    expect((await names('name')).slice(2)).toEqual(['bravo', 'charlie']);
+    expect(await names('-created_at')).toEqual(['alpha', 'charlie', 'alphaz', 'bravo']);
+    expect(await names('created_at')).toEqual(['bravo', 'alphaz', 'charlie', 'alpha']);
+
+    const page = await h.http
+      .get('/api/users')
+      .query({ email: tag, sort: 'email', limit: 1 })
+      .set(admin.auth);
+    for (const query of [
+      { email: tag, sort: 'name' },
+      { email: tag, sort: '-email' },
+      { email: `${tag}.a`, sort: 'email' },
+      { sort: 'email' },
+    ]) {
+      expectProblem(
+        await h.http
+          .get('/api/users')
+          .query({ ...query, limit: 1, cursor: page.body.next_cursor })
+          .set(admin.auth),
+        400,
+      );
+    }
+  });
+
   it('rejects bad list parameters', async () => {
     const admin = await h.user('admin');
     expectProblem(await h.http.get('/api/users').query({ limit: 500 }).set(admin.auth), 400);

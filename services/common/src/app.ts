@@ -2,7 +2,9 @@ import express, { type Express, type Router } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
+import { apiDocsRouter, type ApiDocsOptions } from './api-docs';
 import { authenticate, bearerSecurityHandler, type TokenVerifier } from './auth';
+import { corsPolicy } from './cors';
 import type { Lifecycle } from './lifecycle';
 import { rejectNulCharacters } from './reject-nul-characters';
 import { verifyJsonBody } from './json-body';
@@ -24,11 +26,16 @@ export interface ServiceAppOptions {
   /** Validate responses against the spec (tests); requests are always validated. */
   validateResponses: boolean;
   trustProxy: number;
+  /** The spec this service publishes, and the reference pages if it hosts them. */
+  apiDocs: ApiDocsOptions;
+  /** Browser origins allowed cross-origin access (CORS); empty: none. */
+  corsAllowedOrigins: readonly string[];
 }
 
 /**
- * The shared Express pipeline: request id + log → metrics → security headers → probes →
- * JSON parser → token → OpenAPI validation → no NUL characters → routes → problem+json errors.
+ * The shared Express pipeline: request id + log → metrics → security headers → CORS (answers
+ * preflights) → probes, published spec and docs → JSON parser → token → OpenAPI validation →
+ * no NUL characters → routes → problem+json errors.
  */
 export function createServiceApp(options: ServiceAppOptions): Express {
   cacheRouteMatchers();
@@ -39,6 +46,8 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.use(httpLogger(options.logger));
   app.use(options.metrics.middleware);
   app.use(helmet());
+  const cors = corsPolicy(options.corsAllowedOrigins);
+  if (cors) app.use(cors);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -52,6 +61,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.get('/metrics', async (_req, res) => {
     res.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
   });
+  app.use(apiDocsRouter(options.apiDocs));
 
   app.use(
     express.json({

@@ -9,6 +9,9 @@ export interface Principal {
   userId: string;
   role: Role;
   tokenId: string;
+  /** The account's name and email as the token states them (OIDC-style claims; absent in older tokens). */
+  name?: string;
+  email?: string;
 }
 
 declare module 'http' {
@@ -26,6 +29,15 @@ export interface TokenVerifierOptions {
 export type TokenVerifier = (token: string) => Promise<Principal>;
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The optional `name` and `email` claims, when they have the account fields' shape. */
+function profileClaims(payload: Record<string, unknown>): Pick<Principal, 'name' | 'email'> {
+  const { name, email } = payload;
+  return {
+    ...(typeof name === 'string' && name.trim() !== '' && name.length <= 100 ? { name } : {}),
+    ...(typeof email === 'string' && /^[^\s@]+@[^\s@]+$/.test(email) && email.length <= 254 ? { email } : {}),
+  };
+}
 
 /** Verifies access tokens with the algorithm, issuer and audience pinned. */
 export function createTokenVerifier({ issuer, audience, keys }: TokenVerifierOptions): TokenVerifier {
@@ -46,7 +58,12 @@ export function createTokenVerifier({ issuer, audience, keys }: TokenVerifierOpt
     if (typeof payload.sub !== 'string' || !uuid.test(payload.sub) || !roles.includes(role as Role)) {
       throw new UnauthorizedError('Invalid access token claims');
     }
-    return { userId: payload.sub, role: role as Role, tokenId: String(payload.jti) };
+    return {
+      userId: payload.sub,
+      role: role as Role,
+      tokenId: String(payload.jti),
+      ...profileClaims(payload),
+    };
   };
 }
 

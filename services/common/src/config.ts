@@ -24,6 +24,32 @@ export function loadConfig<S extends z.ZodType>(
 }
 
 const port = z.coerce.number().int().min(1).max(65535);
+
+/** A comma-separated list of exact origins (`scheme://host[:port]`, no path); empty = none. */
+const originList = z
+  .string()
+  .default('')
+  .transform((value, ctx) => {
+    const origins = value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean);
+    for (const origin of origins) {
+      let parsed: URL | undefined;
+      try {
+        parsed = new URL(origin);
+      } catch {
+        // reported below
+      }
+      if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${origin}" is not an origin like https://app.example.com`,
+        });
+      }
+    }
+    return origins;
+  });
 const positiveInt = z.coerce.number().int().min(0);
 
 /** Variables every service reads. Compose with `.extend({...})` for service-specific ones. */
@@ -44,6 +70,7 @@ export const baseEnvSchema = z.object({
   SHUTDOWN_DELAY_MS: positiveInt.default(0),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10000),
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  CORS_ALLOWED_ORIGINS: originList,
   JWT_ISSUER: z.string().min(1),
   JWT_AUDIENCE: z.string().min(1),
 });

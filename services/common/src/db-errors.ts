@@ -4,6 +4,7 @@ import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedErro
 interface PgLikeError {
   code?: string;
   constraint?: string;
+  detail?: string;
   message?: string;
   driverError?: PgLikeError;
 }
@@ -21,6 +22,14 @@ export function isUniqueViolation(err: unknown, constraint?: string): boolean {
 export function isExclusionViolation(err: unknown, constraint?: string): boolean {
   const e = pgError(err);
   return e.code === '23P01' && (constraint === undefined || e.constraint === constraint);
+}
+
+/**
+ * PostgreSQL's detail of a violated constraint, e.g. the conflicting key of an exclusion
+ * violation. It quotes row values: parse what is needed from it, never pass it on or log it.
+ */
+export function violationDetail(err: unknown): string | undefined {
+  return pgError(err).detail;
 }
 
 const unavailableMessages = [

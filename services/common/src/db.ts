@@ -18,6 +18,12 @@ type AnyQuery = (...args: unknown[]) => unknown;
 class BoundedClient extends Client {
   constructor(config?: string | ClientConfig) {
     super(config);
+    // A connection error can arrive while nobody listens: between the pool handing a new
+    // connection out (it stops listening) and TypeORM attaching its listener a promise tick
+    // later, e.g. when the server's FATAL arrives in the same TCP read as ReadyForQuery. An
+    // 'error' event without a listener kills the process; pg has already marked the client
+    // unusable, so its next query fails and the pool discards it (a 503, not a crash).
+    this.on('error', () => undefined);
     const query = this.query.bind(this) as AnyQuery;
     (this as unknown as { query: AnyQuery }).query = (...args) => {
       const result = query(...args);

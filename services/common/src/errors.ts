@@ -58,6 +58,12 @@ export class ConflictError extends AppError {
   }
 }
 
+export class PreconditionFailedError extends AppError {
+  constructor(detail = 'The resource has changed since the If-Match version; read it again, then retry') {
+    super(412, 'Precondition Failed', detail, `${problemBase}precondition-failed`);
+  }
+}
+
 export class UnprocessableError extends AppError {
   constructor(detail: string) {
     super(422, 'Unprocessable Content', detail, `${problemBase}unprocessable`);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from './canonical-json';
 import { ConflictError, UnprocessableError } from './errors';
 
 /**
@@ -38,19 +39,7 @@ export interface Idempotent<Result> {
   replayed: boolean;
 }
 
-/** Canonical JSON (sorted keys), so that the same body hashes the same whatever its key order. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-const requestHash = (body: unknown): string => createHash('sha256').update(canonical(body)).digest('hex');
+const requestHash = (body: unknown): string => createHash('sha256').update(canonicalJson(body)).digest('hex');
 
 /**
  * Runs `create` once per key: without a key it just runs; with one, a repeated request gets

@@ -11,6 +11,7 @@ export * from './lifecycle';
 export * from './logger';
 export * from './metrics';
 export * from './pagination';
+export * from './preconditions';
 export * from './problem';
 export * from './spec';
 export * from './sql';

@@ -5,8 +5,14 @@ import { pinoHttp } from 'pino-http';
 
 export type { Logger };
 
-export function createLogger(service: string, level: string): Logger {
-  return pino({
+/**
+ * Logs carry no secrets and no personal data (names, emails, phones, notes): bodies are never
+ * logged, search parameters are masked in URLs (`personalQueryParameters`), and database errors
+ * lose the statement's parameters and PostgreSQL's `detail` (which quotes the values of a
+ * violated key). `destination` is for tests that read the log.
+ */
+export function createLogger(service: string, level: string, destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
@@ -17,10 +23,33 @@ export function createLogger(service: string, level: string): Logger {
         '*.password',
         '*.refresh_token',
         '*.access_token',
+        'err.parameters',
+        'err.detail',
+        'err.driverError.parameters',
+        'err.driverError.detail',
       ],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+/** Query parameters whose values are personal data (a guest's name, email or phone): masked in logs. */
+const personalQueryParameters = ['q', 'email'];
+
+/** The request URL for a log line, with the values of personal query parameters masked. */
+function loggableUrl(url: string): string {
+  const at = url.indexOf('?');
+  if (at < 0) return url;
+  const query = new URLSearchParams(url.slice(at + 1));
+  let masked = false;
+  for (const name of personalQueryParameters) {
+    if (query.has(name)) {
+      query.set(name, '[redacted]');
+      masked = true;
+    }
+  }
+  return masked ? `${url.slice(0, at)}?${query.toString()}` : url;
 }
 
 const acceptableRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -43,7 +72,7 @@ export function httpLogger(logger: Logger) {
       req: (req: { id: string; method: string; url: string }) => ({
         id: req.id,
         method: req.method,
-        url: req.url,
+        url: loggableUrl(req.url),
       }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },

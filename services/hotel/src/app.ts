@@ -13,14 +13,23 @@ import type { DataSource } from 'typeorm';
 import { hotelRoutes } from './api/routes';
 import type { HotelConfig } from './config';
 import { BookingRepository } from './data/booking-repository';
+import { GuestRepository } from './data/guest-repository';
 import { NotificationRepository } from './data/notification-repository';
 import { RoomRepository } from './data/room-repository';
 import { BookingService } from './domain/bookings';
 import { todayUtc } from './domain/dates';
+import { GuestService } from './domain/guests';
 import { NotificationService } from './domain/notifications';
 import { RoomService } from './domain/rooms';
 
 const hotelApiSpec = findApiSpec('hotel.yaml', __dirname);
+
+/** /docs lives here: the reference of both APIs (each spec is served by its own service). */
+const referencePages = {
+  apis: { auth: 'MyHotel auth API', hotel: 'MyHotel hotel API' },
+  // A root devDependency; the image carries this one file of it (see the Dockerfile).
+  redocScript: require.resolve('redoc/bundles/redoc.standalone.js'),
+};
 
 export interface HotelAppDeps {
   config: HotelConfig;
@@ -36,11 +45,14 @@ export interface HotelAppDeps {
   lifecycle: Lifecycle;
   /** The current UTC date, 'YYYY-MM-DD' (injectable for tests). */
   today?: () => string;
+  /** Draws a booking reference (injectable for tests: collisions are too rare to meet by chance). */
+  newReference?: () => string;
 }
 
 export interface HotelApp {
   app: Express;
   rooms: RoomService;
+  guests: GuestService;
   bookings: BookingService;
   notifications: NotificationService;
 }
@@ -53,13 +65,16 @@ export function createHotelApp({
   metrics,
   lifecycle,
   today = () => todayUtc(),
+  newReference,
 }: HotelAppDeps): HotelApp {
   const { env } = config;
   const rooms = new RoomService(new RoomRepository(dataSource), today);
+  const guests = new GuestService(new GuestRepository(dataSource));
   const bookings = new BookingService(
     new BookingRepository(dataSource),
     { idempotencyKeyTtlHours: env.IDEMPOTENCY_KEY_TTL_HOURS },
     today,
+    newReference,
   );
   const notifications = new NotificationService(new NotificationRepository(dataSource));
   const app = createServiceApp({
@@ -69,9 +84,11 @@ export function createHotelApp({
     lifecycle,
     ready: () => databaseReachable(dataSource),
     verifyToken: createTokenVerifier({ issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, keys }),
-    routes: hotelRoutes({ rooms, bookings, notifications }),
+    routes: hotelRoutes({ rooms, guests, bookings, notifications }),
     validateResponses: env.NODE_ENV !== 'production',
     trustProxy: env.TRUST_PROXY,
+    corsAllowedOrigins: env.CORS_ALLOWED_ORIGINS,
+    apiDocs: { spec: { name: 'hotel', path: hotelApiSpec }, pages: referencePages },
   });
-  return { app, rooms, bookings, notifications };
+  return { app, rooms, guests, bookings, notifications };
 }

@@ -8,6 +8,7 @@ export { seedDemo } from './cli/seed-demo';
 export { createHotelApp } from './app';
 export { loadHotelConfig, type HotelConfig } from './config';
 export { createHotelDataSource } from './data/data-source';
-/** The SQL of the hot read paths, which the benchmark's bare baseline server runs as is. */
-export { bookingListQuery } from './data/booking-repository';
+/** The SQL of the hot paths, which the benchmark's bare baseline server runs as is. */
+export { bookingListQuery, bookingChangeStatements } from './data/booking-repository';
+export { guestSearchQuery } from './data/guest-repository';
 export { availabilityQuery, roomByIdQuery } from './data/room-repository';

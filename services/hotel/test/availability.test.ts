@@ -60,7 +60,7 @@ describe('GET /api/availability', () => {
       .expect(201);
     await h.http.post(`/api/bookings/${stay.body.id}/confirm`).set(h.staff.auth).expect(200);
     await h.http.post(`/api/bookings/${stay.body.id}/check-in`).set(h.staff.auth).expect(200);
-    expect((await h.http.get(`/api/rooms/${occupied.id}`)).body.status).toBe('occupied');
+    expect((await h.http.get(`/api/rooms/${occupied.id}`).set(h.staff.auth)).body.status).toBe('occupied');
     expect(ids(await search({ check_in: day(1), check_out: day(3), type }))).toEqual([]);
     expect(ids(await search({ check_in: day(2), check_out: day(4), type }))).toEqual([occupied.id]);
     expect(ids(await search({ check_in: day(2), check_out: day(4), type }))).not.toContain(maintenance.id);

@@ -23,8 +23,11 @@ describe('POST /api/bookings', () => {
     });
     expect(res.status).toBe(201);
     expect(res.headers.location).toBe(`/api/bookings/${res.body.id}`);
+    expect(res.headers.etag).toBe('"v1"');
     expect(res.body).toEqual({
       id: expect.any(String),
+      reference: expect.stringMatching(/^MH-[2-9A-HJKMNP-TV-Z]{6}$/),
+      guest: { id: expect.any(String), name: expect.any(String), email: expect.any(String) },
       user_id: guest.id,
       room_id: room.id,
       room_number: room.number,
@@ -135,6 +138,12 @@ describe('POST /api/bookings', () => {
     await h
       .book(guest, { room_id: room.id, check_in: day(1), check_out: day(2), user_id: guest.id })
       .expect(201);
+    // An account without a guest profile yet: staff create or link one first.
+    expectProblem(
+      await h.book(h.admin, { room_id: room.id, check_in: day(2), check_out: day(3), user_id: other.id }),
+      422,
+    );
+    await h.guestProfile(other);
     const byAdmin = await h
       .book(h.admin, { room_id: room.id, check_in: day(2), check_out: day(3), user_id: other.id })
       .expect(201);

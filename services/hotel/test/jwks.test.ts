@@ -1,4 +1,4 @@
-import { createPublicKey, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { createMetrics, remoteKeySet, type RemoteKeySet } from '@myhotel/common';
 import type { Express } from 'express';
@@ -17,6 +17,7 @@ import {
 } from '../../../test/support/auth';
 import { startHotelForTest, type HotelHarness } from '../../../test/support/hotel';
 import { expectProblem } from '../../../test/support/problem';
+import { testAccount } from '../../../test/support/tokens';
 
 /**
  * Hotel against auth's real JWKS over HTTP (no shared secret). The auth app listens on a
@@ -135,7 +136,7 @@ describe('hotel verifies access tokens with keys from auth’s JWKS URL', () => 
       accessTokenTtlSeconds: 900,
       refreshTokenTtlDays: 30,
     });
-    const staff = { auth: { Authorization: `Bearer ${await signer.sign(randomUUID(), 'staff')}` } };
+    const staff = { auth: { Authorization: `Bearer ${await signer.sign(testAccount('staff'))}` } };
     const before = fetches;
     await hotel.get('/api/bookings').set(staff.auth).expect(200);
     expect(fetches).toBe(before + 1);

@@ -25,6 +25,7 @@ describe('notifications', () => {
   it('are written for every booking event, for the booking user, newest first', async () => {
     const room = await h.room();
     const guest = await h.user();
+    await h.guestProfile(guest);
     const a = await h
       .book(h.staff, { room_id: room.id, check_in: day(-1), check_out: day(1), user_id: guest.id })
       .expect(201);

@@ -36,7 +36,11 @@ describe('GET /api/rooms', () => {
       .set(h.admin.auth)
       .send({ status: 'maintenance' })
       .expect(200);
-    const inMaintenance = await h.http.get('/api/rooms').query({ type, status: 'maintenance' }).expect(200);
+    const inMaintenance = await h.http
+      .get('/api/rooms')
+      .set(h.staff.auth)
+      .query({ type, status: 'maintenance' })
+      .expect(200);
     expect(inMaintenance.body.items.map((r: RoomJson) => r.id)).toEqual([created[0]!.id]);
   });
 
@@ -55,19 +59,27 @@ describe('GET /api/rooms', () => {
 });
 
 describe('GET /api/rooms/{id}', () => {
-  it('returns the room JSON with money as a string', async () => {
+  it('returns the room JSON with money as a string: the public view, and the staff view with status and housekeeping', async () => {
     const room = await h.room({ price_per_night: '120.00', capacity: 3 });
-    const res = await h.http.get(`/api/rooms/${room.id}`).expect(200);
-    expect(res.body).toEqual({
+    const publicView = {
       id: room.id,
       number: room.number,
       type: room.type,
       capacity: 3,
       price_per_night: '120.00',
-      status: 'available',
       created_at: expect.any(String),
       updated_at: expect.any(String),
-    });
+    };
+    expect((await h.http.get(`/api/rooms/${room.id}`).expect(200)).body).toEqual(publicView);
+    const guest = await h.user('guest');
+    expect((await h.http.get(`/api/rooms/${room.id}`).set(guest.auth).expect(200)).body).toEqual(publicView);
+    for (const who of [h.staff, h.admin]) {
+      expect((await h.http.get(`/api/rooms/${room.id}`).set(who.auth).expect(200)).body).toEqual({
+        ...publicView,
+        status: 'available',
+        housekeeping: 'clean',
+      });
+    }
   });
 
   it('answers 404 for an unknown id and 400 for a non-uuid', async () => {
@@ -260,6 +272,7 @@ describe('DELETE /api/rooms/{id}', () => {
   it('answers 409 while a guest is checked in, even after the planned check-out date', async () => {
     const room = await h.room();
     const guest = await h.user();
+    await h.guestProfile(guest);
     const b = await h
       .book(h.staff, { room_id: room.id, check_in: day(-3), check_out: day(-1), user_id: guest.id })
       .expect(201);
@@ -270,6 +283,7 @@ describe('DELETE /api/rooms/{id}', () => {
   it('deletes a room whose bookings have all ended', async () => {
     const room = await h.room();
     const guest = await h.user();
+    await h.guestProfile(guest);
     // A stale pending booking whose stay is over does not hold the room.
     await h
       .book(h.staff, { room_id: room.id, check_in: day(-5), check_out: day(-2), user_id: guest.id })

@@ -62,7 +62,7 @@ describe('operations', () => {
     const inserted = await Promise.all([seedDemo(h.env), seedDemo(h.env)]);
     expect(inserted.sort()).toEqual([0, demoRooms.length]);
     expect(await seedDemo(h.env)).toBe(0);
-    const res = await h.http.get('/api/rooms').query({ limit: 100 }).expect(200);
+    const res = await h.http.get('/api/rooms').set(h.staff.auth).query({ limit: 100 }).expect(200);
     expect(res.body.items).toHaveLength(demoRooms.length);
     const types = new Set(res.body.items.map((r: { type: string }) => r.type));
     expect(types).toEqual(new Set(['single', 'double', 'twin', 'family', 'suite']));

@@ -24,6 +24,7 @@ const act = (who: TestUser, id: string, action: Action) =>
 async function bookingIn(status: Status, offsets: [number, number] = [-1, 2]) {
   const room = await h.room();
   const guest = await h.user();
+  await h.guestProfile(guest);
   const res = await h.book(h.staff, {
     room_id: room.id,
     check_in: day(offsets[0]),
@@ -138,7 +139,7 @@ describe('check-in and check-out', () => {
       performed_at: expect.any(String),
     });
     expect(checkedIn.body.check_out_record).toBeNull();
-    expect((await h.http.get(`/api/rooms/${room.id}`)).body.status).toBe('occupied');
+    expect((await h.http.get(`/api/rooms/${room.id}`).set(h.staff.auth)).body.status).toBe('occupied');
     expect(await h.count('check_ins', 'booking_id = $1', [id])).toBe(1);
 
     const checkedOut = await act(h.admin, id, 'check_out').expect(200);
@@ -147,7 +148,10 @@ describe('check-in and check-out', () => {
       performed_at: expect.any(String),
     });
     expect(checkedOut.body.check_in_record.performed_by).toBe(h.staff.id);
-    expect((await h.http.get(`/api/rooms/${room.id}`)).body.status).toBe('available');
+    expect((await h.http.get(`/api/rooms/${room.id}`).set(h.staff.auth)).body).toMatchObject({
+      status: 'available',
+      housekeeping: 'dirty',
+    });
     expect(await h.count('check_outs', 'booking_id = $1', [id])).toBe(1);
   });
 
@@ -160,13 +164,18 @@ describe('check-in and check-out', () => {
       room_id: first.room.id,
       check_in: day(0),
       check_out: day(2),
-      user_id: (await h.user()).id,
+      guest_id: (await h.walkIn()).id,
     });
     expect(next.status).toBe(201);
     await act(h.staff, next.body.id, 'confirm').expect(200);
     const problem = expectProblem(await act(h.staff, next.body.id, 'check_in'), 409);
     expect(problem.current_status).toBe('confirmed');
     await act(h.staff, first.id, 'check_out').expect(200);
+    await h.http
+      .post(`/api/rooms/${first.room.id}/housekeeping`)
+      .set(h.staff.auth)
+      .send({ housekeeping: 'clean' })
+      .expect(200);
     await act(h.staff, next.body.id, 'check_in').expect(200);
 
     const other = await bookingIn('confirmed');

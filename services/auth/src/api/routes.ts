@@ -74,6 +74,15 @@ export function authRoutes({ users, sessions, jwks, loginThrottle }: AuthRouteDe
     res.status(204).end();
   });
 
+  router.get('/api/users/:id/events', async (req, res) => {
+    const page: Schemas['UserEventPage'] = await users.events(
+      requirePrincipal(req.principal),
+      req.params.id,
+      withLimit(req.query as Query<'listUserEvents'>),
+    );
+    res.json(page);
+  });
+
   router.get('/.well-known/jwks.json', (_req, res) => {
     res.set('Cache-Control', 'public, max-age=300').json(jwks);
   });

@@ -1,7 +1,6 @@
 import { ConfigError, runMain } from '@myhotel/common';
 import { loadAuthConfig } from '../config';
 import { createAuthDataSource } from '../data/data-source';
-import { RefreshTokenRepository } from '../data/refresh-token-repository';
 import { UserRepository } from '../data/user-repository';
 import { UserService } from '../domain/users';
 
@@ -14,7 +13,7 @@ async function main(): Promise<void> {
   const dataSource = createAuthDataSource(config.db);
   await dataSource.initialize();
   try {
-    const users = new UserService(new UserRepository(dataSource), new RefreshTokenRepository(dataSource));
+    const users = new UserService(new UserRepository(dataSource));
     const created = await users.ensureAdmin({
       email: ADMIN_EMAIL,
       password: ADMIN_PASSWORD,

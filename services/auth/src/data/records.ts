@@ -21,3 +21,17 @@ export interface RefreshTokenRecord {
   revokedAt: Date | null;
   replacedById: string | null;
 }
+
+export type UserAction = 'created' | 'updated' | 'role_changed' | 'password_changed' | 'deleted';
+
+/** Changed fields: name → old and new value (a password change records none). */
+export type FieldChanges = Record<string, { from: unknown; to: unknown }>;
+
+export interface UserEventRecord {
+  id: string;
+  userId: string;
+  actorUserId: string | null;
+  action: UserAction;
+  changes: FieldChanges;
+  at: Date;
+}

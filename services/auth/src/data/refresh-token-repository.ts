@@ -45,10 +45,6 @@ export class RefreshTokenRepository {
   revokeByHash(tokenHash: string): Promise<void> {
     return revokeWhere(this.dataSource, 'token_hash', tokenHash);
   }
-
-  revokeAllForUser(userId: string): Promise<void> {
-    return revokeWhere(this.dataSource, 'user_id', userId);
-  }
 }
 
 export class RefreshTokenTx {
@@ -75,5 +71,10 @@ export class RefreshTokenTx {
 
   revokeFamily(familyId: string): Promise<void> {
     return revokeWhere(this.manager, 'family_id', familyId);
+  }
+
+  /** Ends every session of the user (a new password or role). */
+  revokeAllForUser(userId: string): Promise<void> {
+    return revokeWhere(this.manager, 'user_id', userId);
   }
 }

@@ -78,7 +78,7 @@ export class SessionService {
 
   private async pair(user: UserRecord, refreshToken: string): Promise<TokenPair> {
     return {
-      access_token: await this.signer.sign(user.id, user.role),
+      access_token: await this.signer.sign(user),
       refresh_token: refreshToken,
       token_type: 'Bearer',
       expires_in: this.signer.ttlSeconds,

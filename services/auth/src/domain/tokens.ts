@@ -10,6 +10,14 @@ export interface TokenSettings {
   refreshTokenTtlDays: number;
 }
 
+/** Whom an access token is for. */
+export interface TokenSubject {
+  id: string;
+  role: Role;
+  name: string;
+  email: string;
+}
+
 export class AccessTokenSigner {
   constructor(
     private readonly keys: SigningKeys,
@@ -20,10 +28,14 @@ export class AccessTokenSigner {
     return this.settings.accessTokenTtlSeconds;
   }
 
-  sign(userId: string, role: Role): Promise<string> {
-    return new SignJWT({ role })
+  /**
+   * An access token of the account: `sub`, `role`, and its `name` and `email` as OpenID
+   * Connect names them (hotel makes a guest's profile from them).
+   */
+  sign(account: TokenSubject): Promise<string> {
+    return new SignJWT({ role: account.role, name: account.name, email: account.email })
       .setProtectedHeader({ alg: 'EdDSA', kid: this.keys.kid, typ: 'JWT' })
-      .setSubject(userId)
+      .setSubject(account.id)
       .setIssuer(this.settings.issuer)
       .setAudience(this.settings.audience)
       .setJti(randomUUID())

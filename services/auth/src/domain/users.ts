@@ -4,23 +4,27 @@ import {
   mapPage,
   NotFoundError,
   UnauthorizedError,
+  type ListQuery,
   type Page,
   type Principal,
   type Role,
 } from '@myhotel/common';
 import type { UserRecord } from '../data/records';
-import type { RefreshTokenRepository } from '../data/refresh-token-repository';
-import { DuplicateEmailError, type UserRepository } from '../data/user-repository';
+import type { EventSortField } from '../data/user-events';
+import {
+  DuplicateEmailError,
+  type UserRepository,
+  type UserSortField,
+  type UserTx,
+} from '../data/user-repository';
 import { hashPassword, verifyPassword } from './passwords';
-import { toUserView, type UserView } from './views';
+import { toUserEventView, toUserView, type UserEventView, type UserView } from './views';
 
 export const normaliseEmail = (email: string): string => email.trim().toLowerCase();
 
-export interface UserListQuery {
+export interface UserListQuery extends ListQuery<UserSortField> {
   role?: Role;
   email?: string;
-  limit: number;
-  cursor?: string;
 }
 
 export interface UserChanges {
@@ -30,26 +34,31 @@ export interface UserChanges {
   role?: Role;
 }
 
+const userNotFound = () => new NotFoundError('User not found');
+
 /**
  * Account use cases. Authorization uses the caller's *current* role and existence from the
  * database, so a deleted or demoted user's still-valid access token loses its powers here
- * at once (hotel trusts the token's role until it expires, at most 15 minutes).
+ * at once (hotel trusts the token's role until it expires, at most 15 minutes). Every change
+ * writes its audit event in the same transaction.
  */
 export class UserService {
-  constructor(
-    private readonly users: UserRepository,
-    private readonly refreshTokens: RefreshTokenRepository,
-  ) {}
+  constructor(private readonly users: UserRepository) {}
 
+  /** Self-service sign-up: a guest, who is the actor of their own `created` event. */
   async register(input: { name: string; email: string; password: string }): Promise<UserView> {
+    const passwordHash = await hashPassword(input.password);
     try {
-      const user = await this.users.insert({
-        name: input.name.trim(),
-        email: normaliseEmail(input.email),
-        role: 'guest',
-        passwordHash: await hashPassword(input.password),
+      return await this.users.transaction(async (tx) => {
+        const user = await tx.insert({
+          name: input.name.trim(),
+          email: normaliseEmail(input.email),
+          role: 'guest',
+          passwordHash,
+        });
+        await recordCreated(tx, user, user.id);
+        return toUserView(user);
       });
-      return toUserView(user);
     } catch (err) {
       if (err instanceof DuplicateEmailError)
         throw new ConflictError('An account with this email already exists');
@@ -57,13 +66,18 @@ export class UserService {
     }
   }
 
-  /** Creates the first admin if no account has that email; false when it already exists. */
+  /** Creates the first admin if no account has that email (by the system); false when it exists. */
   async ensureAdmin(input: { name: string; email: string; password: string }): Promise<boolean> {
-    return this.users.insertIfAbsent({
-      name: input.name,
-      email: normaliseEmail(input.email),
-      role: 'admin',
-      passwordHash: await hashPassword(input.password),
+    const passwordHash = await hashPassword(input.password);
+    return this.users.transaction(async (tx) => {
+      const user = await tx.insertIfAbsent({
+        name: input.name,
+        email: normaliseEmail(input.email),
+        role: 'admin',
+        passwordHash,
+      });
+      if (user) await recordCreated(tx, user, null);
+      return user !== null;
     });
   }
 
@@ -83,6 +97,7 @@ export class UserService {
     const page = await this.users.list({
       role: query.role,
       emailContains: query.email,
+      sort: query.sort ?? '-created_at',
       limit: query.limit,
       cursor: query.cursor,
     });
@@ -93,35 +108,69 @@ export class UserService {
     return toUserView(await this.visibleUser(principal, id));
   }
 
+  /**
+   * Self: name, password (with the current one). Admin: also another account's role. Each
+   * kind of change is its own audit event; a new password or role ends existing sessions.
+   */
   async update(principal: Principal, id: string, changes: UserChanges): Promise<UserView> {
     const actor = await this.actor(principal);
-    const target = await this.visibleUser(principal, id, actor);
-    const isSelf = actor.id === target.id;
-    const update: { name?: string; role?: Role; passwordHash?: string } = {};
-    if (changes.role !== undefined && changes.role !== target.role) {
-      if (actor.role !== 'admin') throw new ForbiddenError('Only admins can change roles');
-      if (isSelf) throw new ConflictError('Admins cannot change their own role');
-      update.role = changes.role;
+    await this.visibleUser(principal, id, actor);
+    const isSelf = actor.id === id;
+    if (changes.password !== undefined && !isSelf) {
+      throw new ForbiddenError('Only the account owner can change its password');
     }
-    if (changes.password !== undefined) {
-      if (!isSelf) throw new ForbiddenError('Only the account owner can change its password');
-      if (!(await verifyPassword(target.passwordHash, changes.current_password ?? ''))) {
+    const passwordHash = changes.password === undefined ? undefined : await hashPassword(changes.password);
+    return this.users.transaction(async (tx) => {
+      const target = await tx.lock(id);
+      if (!target) throw userNotFound();
+      const name = changes.name?.trim();
+      const nameChanged = name !== undefined && name !== target.name;
+      const roleChanged = changes.role !== undefined && changes.role !== target.role;
+      if (roleChanged && actor.role !== 'admin') throw new ForbiddenError('Only admins can change roles');
+      if (roleChanged && isSelf) throw new ConflictError('Admins cannot change their own role');
+      if (passwordHash && !(await verifyPassword(target.passwordHash, changes.current_password ?? ''))) {
         throw new ForbiddenError('Current password is incorrect');
       }
-      update.passwordHash = await hashPassword(changes.password);
-    }
-    if (changes.name !== undefined) update.name = changes.name.trim();
-    const updated = Object.keys(update).length > 0 ? await this.users.update(target.id, update) : target;
-    if (!updated) throw new NotFoundError('User not found');
-    // A new password or role ends existing sessions.
-    if (update.passwordHash || update.role) await this.refreshTokens.revokeAllForUser(target.id);
-    return toUserView(updated);
+      if (!nameChanged && !roleChanged && !passwordHash) return toUserView(target);
+      const updated = await tx.update(id, {
+        name: nameChanged ? name : undefined,
+        role: roleChanged ? changes.role : undefined,
+        passwordHash,
+      });
+      const record = (action: 'updated' | 'role_changed' | 'password_changed', fieldChanges = {}) =>
+        tx.events.insert({ userId: id, actorUserId: actor.id, action, changes: fieldChanges });
+      if (nameChanged) await record('updated', { name: { from: target.name, to: updated.name } });
+      if (roleChanged) await record('role_changed', { role: { from: target.role, to: updated.role } });
+      if (passwordHash) await record('password_changed');
+      if (passwordHash || roleChanged) await tx.refreshTokens.revokeAllForUser(id);
+      return toUserView(updated);
+    });
   }
 
   async delete(principal: Principal, id: string): Promise<void> {
     const actor = await this.requireAdmin(principal);
     if (actor.id === id) throw new ConflictError('Admins cannot delete their own account');
-    if (!(await this.users.delete(id))) throw new NotFoundError('User not found');
+    await this.users.transaction(async (tx) => {
+      if (!(await tx.delete(id))) throw userNotFound();
+      await tx.events.insert({ userId: id, actorUserId: actor.id, action: 'deleted', changes: {} });
+    });
+  }
+
+  /** Admins only; the trail outlives the account, and an id that never had one is a 404. */
+  async events(
+    principal: Principal,
+    id: string,
+    query: ListQuery<EventSortField>,
+  ): Promise<Page<UserEventView>> {
+    await this.requireAdmin(principal);
+    if (!(await this.users.events.hadAccount(id))) throw userNotFound();
+    const page = await this.users.events.list({
+      userId: id,
+      sort: query.sort ?? 'at',
+      limit: query.limit,
+      cursor: query.cursor,
+    });
+    return mapPage(page, toUserEventView);
   }
 
   private async requireAdmin(principal: Principal): Promise<UserRecord> {
@@ -133,9 +182,23 @@ export class UserService {
   /** Admins see everyone; others only themselves — anyone else's id is a 404. */
   private async visibleUser(principal: Principal, id: string, knownActor?: UserRecord): Promise<UserRecord> {
     const actor = knownActor ?? (await this.actor(principal));
-    if (actor.role !== 'admin' && actor.id !== id) throw new NotFoundError('User not found');
+    if (actor.role !== 'admin' && actor.id !== id) throw userNotFound();
     const user = actor.id === id ? actor : await this.users.findById(id);
-    if (!user) throw new NotFoundError('User not found');
+    if (!user) throw userNotFound();
     return user;
   }
+}
+
+/** The `created` event: the account's first values (never its password). */
+function recordCreated(tx: UserTx, user: UserRecord, actorUserId: string | null): Promise<void> {
+  return tx.events.insert({
+    userId: user.id,
+    actorUserId,
+    action: 'created',
+    changes: {
+      name: { from: null, to: user.name },
+      email: { from: null, to: user.email },
+      role: { from: null, to: user.role },
+    },
+  });
 }

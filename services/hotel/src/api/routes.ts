@@ -1,7 +1,8 @@
-import { requirePrincipal, withLimit } from '@myhotel/common';
+import { requirePrincipal, sendVersioned, withLimit } from '@myhotel/common';
 import { Router, type Request } from 'express';
 import type { BookingAction } from '../domain/booking-state';
 import type { BookingService } from '../domain/bookings';
+import type { GuestService } from '../domain/guests';
 import type { NotificationService } from '../domain/notifications';
 import type { RoomService } from '../domain/rooms';
 import type { components, operations } from './generated/openapi';
@@ -11,16 +12,20 @@ type Query<Op extends keyof operations> = NonNullable<operations[Op]['parameters
 
 export interface HotelRouteDeps {
   rooms: RoomService;
+  guests: GuestService;
   bookings: BookingService;
   notifications: NotificationService;
 }
 
 /** Thin HTTP layer: the spec has validated the input; each handler calls one use case. */
-export function hotelRoutes({ rooms, bookings, notifications }: HotelRouteDeps): Router {
+export function hotelRoutes({ rooms, guests, bookings, notifications }: HotelRouteDeps): Router {
   const router = Router();
 
   router.get('/api/rooms', async (req, res) => {
-    const page: Schemas['RoomPage'] = await rooms.list(withLimit(req.query as Query<'listRooms'>));
+    const page: Schemas['RoomPage'] = await rooms.list(
+      req.principal,
+      withLimit(req.query as Query<'listRooms'>),
+    );
     res.json(page);
   });
 
@@ -33,7 +38,7 @@ export function hotelRoutes({ rooms, bookings, notifications }: HotelRouteDeps):
   });
 
   router.get('/api/rooms/:id', async (req, res) => {
-    const room: Schemas['Room'] = await rooms.get(req.params.id);
+    const room: Schemas['Room'] = await rooms.get(req.principal, req.params.id);
     res.json(room);
   });
 
@@ -51,11 +56,56 @@ export function hotelRoutes({ rooms, bookings, notifications }: HotelRouteDeps):
     res.status(204).end();
   });
 
+  router.post('/api/rooms/:id/housekeeping', async (req, res) => {
+    const room: Schemas['Room'] = await rooms.setHousekeeping(
+      requirePrincipal(req.principal),
+      req.params.id,
+      (req.body as Schemas['HousekeepingChange']).housekeeping,
+    );
+    res.json(room);
+  });
+
   router.get('/api/availability', async (req, res) => {
     const page: Schemas['AvailabilityPage'] = await rooms.availability(
+      req.principal,
       withLimit(req.query as unknown as Query<'searchAvailability'>),
     );
     res.json(page);
+  });
+
+  router.get('/api/guests', async (req, res) => {
+    const page: Schemas['GuestPage'] = await guests.list(
+      requirePrincipal(req.principal),
+      withLimit(req.query as Query<'listGuests'>),
+    );
+    res.json(page);
+  });
+
+  router.post('/api/guests', async (req, res) => {
+    const guest: Schemas['Guest'] = await guests.create(
+      requirePrincipal(req.principal),
+      req.body as Schemas['GuestCreate'],
+    );
+    res.status(201).location(`/api/guests/${guest.id}`).json(guest);
+  });
+
+  router.get('/api/guests/me', async (req, res) => {
+    const guest: Schemas['Guest'] = await guests.me(requirePrincipal(req.principal));
+    res.json(guest);
+  });
+
+  router.get('/api/guests/:id', async (req, res) => {
+    const guest: Schemas['Guest'] = await guests.get(requirePrincipal(req.principal), req.params.id);
+    res.json(guest);
+  });
+
+  router.patch('/api/guests/:id', async (req, res) => {
+    const guest: Schemas['Guest'] = await guests.update(
+      requirePrincipal(req.principal),
+      req.params.id,
+      req.body as Schemas['GuestUpdate'],
+    );
+    res.json(guest);
   });
 
   router.get('/api/bookings', async (req, res) => {
@@ -72,15 +122,32 @@ export function hotelRoutes({ rooms, bookings, notifications }: HotelRouteDeps):
       req.body as Schemas['BookingCreate'],
       req.get('Idempotency-Key'),
     );
-    const booking: Schemas['Booking'] = result;
     // A replay answers what the first request answered, and says so.
     if (replayed) res.set('Idempotent-Replayed', 'true');
-    res.status(201).location(`/api/bookings/${booking.id}`).json(booking);
+    sendVersioned(req, res.location(`/api/bookings/${result.value.id}`), 201, result);
   });
 
   router.get('/api/bookings/:id', async (req, res) => {
-    const booking: Schemas['Booking'] = await bookings.get(requirePrincipal(req.principal), req.params.id);
-    res.json(booking);
+    sendVersioned(req, res, 200, await bookings.get(requirePrincipal(req.principal), req.params.id));
+  });
+
+  router.patch('/api/bookings/:id', async (req, res) => {
+    const booking = await bookings.change(
+      requirePrincipal(req.principal),
+      req.params.id,
+      req.body as Schemas['BookingChange'],
+      req.get('If-Match'),
+    );
+    sendVersioned(req, res, 200, booking);
+  });
+
+  router.get('/api/bookings/:id/events', async (req, res) => {
+    const page: Schemas['BookingEventPage'] = await bookings.events(
+      requirePrincipal(req.principal),
+      req.params.id,
+      withLimit(req.query as Query<'listBookingEvents'>),
+    );
+    res.json(page);
   });
 
   const actions: Record<string, BookingAction> = {
@@ -92,12 +159,12 @@ export function hotelRoutes({ rooms, bookings, notifications }: HotelRouteDeps):
   };
   for (const [path, action] of Object.entries(actions)) {
     router.post(`/api/bookings/:id/${path}`, async (req: Request<{ id: string }>, res) => {
-      const booking: Schemas['Booking'] = await bookings.transition(
-        requirePrincipal(req.principal),
-        req.params.id,
-        action,
-      );
-      res.json(booking);
+      const options = (req.body ?? {}) as Schemas['CheckInOptions'];
+      const booking = await bookings.transition(requirePrincipal(req.principal), req.params.id, action, {
+        ifMatch: req.get('If-Match'),
+        override: options.override,
+      });
+      sendVersioned(req, res, 200, booking);
     });
   }
 

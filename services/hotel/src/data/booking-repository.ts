@@ -1,22 +1,46 @@
 import {
   isExclusionViolation,
   mapPage,
-  newestFirst,
   queryOne,
-  queryRows,
+  queryPage,
+  sortOrders,
   sqlParams,
+  violationDetail,
+  type ListFilter,
   type Page,
+  type PageQuery,
   type SqlQuery,
   type SqlRunner,
-  type WithCursorAt,
 } from '@myhotel/common';
 import type { DataSource } from 'typeorm';
-import type { BookingRecord, BookingStatus, NotificationType, RoomRecord, RoomStatus } from './records';
+import { BookingEventStore, bookingEventInsert } from './booking-events';
+import { GuestStore, likePrefix } from './guest-repository';
 import { IdempotencyKeyStore } from './idempotency-key-store';
+import type { BookingRecord, BookingStatus, Housekeeping, RoomRecord, RoomStatus } from './records';
 import { roomColumns } from './room-repository';
 
-/** The room is already held by a booking in an active state for an overlapping stay. */
-export class OverlappingBookingError extends Error {}
+export interface Stay {
+  checkIn: string;
+  checkOut: string;
+}
+
+/**
+ * The room is already held by a booking in an active state for an overlapping stay; the
+ * conflicting stay's dates, as PostgreSQL reports the violated key (never its id or guest).
+ */
+export class OverlappingBookingError extends Error {
+  constructor(readonly conflict: Stay | undefined) {
+    super('overlapping booking');
+  }
+}
+
+const conflictingKey =
+  /conflicts with existing key \(room_id, daterange\(check_in, check_out\)\)=\([0-9a-f-]{36}, \[(\d{4}-\d{2}-\d{2}),(\d{4}-\d{2}-\d{2})\)\)/;
+
+function overlapping(err: unknown): OverlappingBookingError {
+  const match = conflictingKey.exec(violationDetail(err) ?? '');
+  return new OverlappingBookingError(match ? { checkIn: match[1]!, checkOut: match[2]! } : undefined);
+}
 
 interface CheckRecord {
   performedBy: string;
@@ -26,86 +50,160 @@ interface CheckRecord {
 export interface BookingDetails extends BookingRecord {
   roomNumber: string;
   nights: number;
+  guest: { id: string; name: string; email: string | null };
   checkInRecord: CheckRecord | null;
   checkOutRecord: CheckRecord | null;
 }
 
-export interface BookingFilter {
-  /** Restricts to one user's bookings (guests: always themselves). */
+const bookingOrders = sortOrders('b.id', {
+  created_at: [{ sql: 'b.created_at', kind: 'timestamp' }],
+  updated_at: [{ sql: 'b.updated_at', kind: 'timestamp' }],
+  check_in: [{ sql: 'b.check_in', kind: 'date' }],
+});
+export type BookingSortField = 'created_at' | 'updated_at' | 'check_in';
+
+/** `q`: a booking reference, or the start of the guest's name or email. */
+interface BookingSearch {
+  reference?: string;
+  prefix: string;
+}
+
+export interface BookingFilter extends ListFilter<BookingSortField> {
+  /** Restricts to one account's bookings (guests: always themselves). */
   ownerId?: string;
   userId?: string;
+  guestId?: string;
   status?: BookingStatus;
   roomId?: string;
   /** Stays ending after this date. */
   from?: string;
   /** Stays starting before this date. */
   to?: string;
-  limit: number;
-  cursor?: string;
+  /** Changed after this instant. */
+  updatedSince?: string;
+  search?: BookingSearch;
 }
 
 export type NewBooking = Pick<
   BookingRecord,
-  'id' | 'userId' | 'roomId' | 'checkIn' | 'checkOut' | 'guests' | 'notes' | 'createdBy'
+  | 'id'
+  | 'reference'
+  | 'guestId'
+  | 'userId'
+  | 'roomId'
+  | 'checkIn'
+  | 'checkOut'
+  | 'guests'
+  | 'notes'
+  | 'createdBy'
 >;
 
+/** What a change sets: the whole stay (the changed fields merged into the booking's). */
+export type BookingChange = Pick<BookingRecord, 'roomId' | 'checkIn' | 'checkOut' | 'guests'>;
+
 const bookingColumns = `
-  b.id, b.user_id AS "userId", b.room_id AS "roomId", b.check_in AS "checkIn", b.check_out AS "checkOut",
-  b.guests, b.status, b.price_per_night::text AS "pricePerNight", b.total_price::text AS "totalPrice", b.notes,
-  b.created_by AS "createdBy", b.cancelled_at AS "cancelledAt", b.created_at AS "createdAt", b.updated_at AS "updatedAt"`;
+  b.id, b.reference, b.guest_id AS "guestId", b.user_id AS "userId", b.room_id AS "roomId",
+  b.check_in AS "checkIn", b.check_out AS "checkOut", b.guests, b.status,
+  b.price_per_night::text AS "pricePerNight", b.total_price::text AS "totalPrice", b.notes,
+  b.created_by AS "createdBy", b.cancelled_at AS "cancelledAt", b.version,
+  b.created_at AS "createdAt", b.updated_at AS "updatedAt"`;
 
-const newestBookingsFirst = newestFirst('b');
-
-const detailsSelect = `
+/** A booking with its room number, guest summary and check records (and `extra` select items). */
+const detailsSelect = (extra?: string) => `
   SELECT ${bookingColumns}, r.number AS "roomNumber", (b.check_out - b.check_in) AS nights,
-    ci.performed_by AS "ciBy", ci.performed_at AS "ciAt", co.performed_by AS "coBy", co.performed_at AS "coAt",
-    ${newestBookingsFirst.cursorColumn}
+    g.name AS "guestName", g.email AS "guestEmail",
+    ci.performed_by AS "ciBy", ci.performed_at AS "ciAt", co.performed_by AS "coBy", co.performed_at AS "coAt"
+    ${extra ? `, ${extra}` : ''}
   FROM hotel.bookings b
   JOIN hotel.rooms r ON r.id = b.room_id
+  JOIN hotel.guests g ON g.id = b.guest_id
   LEFT JOIN hotel.check_ins ci ON ci.booking_id = b.id
   LEFT JOIN hotel.check_outs co ON co.booking_id = b.id`;
 
 interface DetailsRow extends BookingRecord {
   roomNumber: string;
   nights: number;
+  guestName: string;
+  guestEmail: string | null;
   ciBy: string | null;
   ciAt: Date | null;
   coBy: string | null;
   coAt: Date | null;
 }
 
-function toDetails({ ciBy, ciAt, coBy, coAt, ...row }: DetailsRow): BookingDetails {
+function toDetails({ guestName, guestEmail, ciBy, ciAt, coBy, coAt, ...row }: DetailsRow): BookingDetails {
   return {
     ...row,
+    guest: { id: row.guestId, name: guestName, email: guestEmail },
     checkInRecord: ciBy && ciAt ? { performedBy: ciBy, performedAt: ciAt } : null,
     checkOutRecord: coBy && coAt ? { performedBy: coBy, performedAt: coAt } : null,
   };
 }
 
-async function findDetails(db: SqlRunner, id: string): Promise<BookingDetails | null> {
-  const row = await queryOne<WithCursorAt<DetailsRow>>(db, `${detailsSelect} WHERE b.id = $1`, [id]);
-  if (!row) return null;
-  const { cursorAt: _cursorAt, ...details } = row;
-  return toDetails(details);
-}
+/** The booking's guests matching a name or email prefix (an InitPlan: one index probe, then ids). */
+const guestsByPrefix = (pattern: string) => `ARRAY(
+  SELECT g.id FROM hotel.guests g
+  WHERE lower(g.name) COLLATE "C" LIKE lower(${pattern}) ESCAPE '\\'
+     OR lower(g.email) COLLATE "C" LIKE lower(${pattern}) ESCAPE '\\')`;
 
-/** A filtered, keyset-paginated page of bookings, newest first (`limit + 1` rows). */
-export function bookingListQuery(filter: BookingFilter): SqlQuery {
+/** A filtered, keyset-paginated page of bookings in the filter's sort (`limit + 1` rows). */
+export function bookingListQuery(filter: BookingFilter): PageQuery {
   const where: string[] = [];
   const { values, param } = sqlParams();
   if (filter.ownerId !== undefined) where.push(`b.user_id = ${param(filter.ownerId)}`);
   if (filter.userId !== undefined) where.push(`b.user_id = ${param(filter.userId)}`);
+  if (filter.guestId !== undefined) where.push(`b.guest_id = ${param(filter.guestId)}`);
   if (filter.status !== undefined) where.push(`b.status = ${param(filter.status)}`);
   if (filter.roomId !== undefined) where.push(`b.room_id = ${param(filter.roomId)}`);
   if (filter.from !== undefined) where.push(`b.check_out > ${param(filter.from)}::date`);
   if (filter.to !== undefined) where.push(`b.check_in < ${param(filter.to)}::date`);
-  const after = newestBookingsFirst.after(filter.cursor, param);
-  if (after) where.push(after);
-  return {
-    text: `${detailsSelect} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY ${newestBookingsFirst.orderBy} LIMIT ${param(filter.limit + 1)}`,
-    values,
-  };
+  if (filter.updatedSince !== undefined)
+    where.push(`b.updated_at > ${param(filter.updatedSince)}::timestamptz`);
+  if (filter.search !== undefined) {
+    const byGuest = `b.guest_id = ANY (${guestsByPrefix(param(likePrefix(filter.search.prefix)))})`;
+    where.push(
+      filter.search.reference === undefined
+        ? byGuest
+        : `(b.reference = ${param(filter.search.reference)} OR ${byGuest})`,
+    );
+  }
+  return bookingOrders.pageQuery(
+    filter,
+    { values, param },
+    (page) => `${detailsSelect(page.cursorColumn)} ${page.where(where)} ${page.orderByLimit}`,
+  );
+}
+
+/**
+ * The statements of a booking's change, one function each, so that the benchmark's bare
+ * server runs exactly the SQL of `PATCH /api/bookings/{id}` (see BookingTx for each).
+ */
+export const bookingChangeStatements = {
+  lock: (id: string): SqlQuery => ({
+    text: `SELECT ${bookingColumns} FROM hotel.bookings b WHERE b.id = $1 FOR UPDATE`,
+    values: [id],
+  }),
+  room: (roomId: string): SqlQuery => ({
+    text: `SELECT ${roomColumns('r')} FROM hotel.rooms r WHERE r.id = $1 AND r.deleted_at IS NULL FOR KEY SHARE`,
+    values: [roomId],
+  }),
+  change: (id: string, change: BookingChange): SqlQuery => ({
+    text: `UPDATE hotel.bookings b
+           SET room_id = r.id, check_in = $3::date, check_out = $4::date, guests = $5,
+               price_per_night = r.price_per_night, total_price = r.price_per_night * ($4::date - $3::date),
+               version = b.version + 1, updated_at = now()
+           FROM hotel.rooms r WHERE b.id = $1 AND r.id = $2`,
+    values: [id, change.roomId, change.checkIn, change.checkOut, change.guests],
+  }),
+  details: (id: string): SqlQuery => ({ text: `${detailsSelect()} WHERE b.id = $1`, values: [id] }),
+  /** The audit event, with the account's notification. */
+  record: bookingEventInsert,
+};
+
+async function findDetails(db: SqlRunner, id: string): Promise<BookingDetails | null> {
+  const { text, values } = bookingChangeStatements.details(id);
+  const row = await queryOne<DetailsRow>(db, text, values);
+  return row && toDetails(row);
 }
 
 export class BookingRepository {
@@ -120,11 +218,14 @@ export class BookingRepository {
     return findDetails(this.dataSource.manager, id);
   }
 
-  /** Newest first, keyset-paginated on (created_at, id). */
+  /** The audit trail, read outside a transaction. */
+  get events(): BookingEventStore {
+    return new BookingEventStore(this.dataSource);
+  }
+
+  /** Keyset-paginated in the filter's sort. */
   async list(filter: BookingFilter): Promise<Page<BookingDetails>> {
-    const { text, values } = bookingListQuery(filter);
-    const rows = await queryRows<WithCursorAt<DetailsRow>>(this.dataSource, text, values);
-    return mapPage(newestBookingsFirst.toPage(rows, filter.limit), toDetails);
+    return mapPage(await queryPage<DetailsRow>(this.dataSource, bookingListQuery(filter)), toDetails);
   }
 }
 
@@ -136,6 +237,14 @@ export class BookingTx {
     return new IdempotencyKeyStore(this.manager, ttlHours);
   }
 
+  get guests(): GuestStore {
+    return new GuestStore(this.manager);
+  }
+
+  get events(): BookingEventStore {
+    return new BookingEventStore(this.manager);
+  }
+
   // ---- Rooms -----------------------------------------------------------------------------
 
   /**
@@ -143,11 +252,8 @@ export class BookingTx {
    * then sees it as gone, but never blocks other bookings or check-in/out status updates.
    */
   roomForBooking(roomId: string): Promise<RoomRecord | null> {
-    return queryOne(
-      this.manager,
-      `SELECT ${roomColumns('r')} FROM hotel.rooms r WHERE r.id = $1 AND r.deleted_at IS NULL FOR KEY SHARE`,
-      [roomId],
-    );
+    const { text, values } = bookingChangeStatements.room(roomId);
+    return queryOne(this.manager, text, values);
   }
 
   /** The booking's room, locked for a status change (check-in/out). */
@@ -159,30 +265,40 @@ export class BookingTx {
     );
   }
 
-  async setRoomStatus(roomId: string, status: RoomStatus): Promise<void> {
-    await this.manager.query('UPDATE hotel.rooms SET status = $2, updated_at = now() WHERE id = $1', [
-      roomId,
-      status,
-    ]);
+  async setRoomState(
+    roomId: string,
+    state: { status?: RoomStatus; housekeeping?: Housekeeping },
+  ): Promise<void> {
+    await this.manager.query(
+      `UPDATE hotel.rooms SET status = COALESCE($2, status), housekeeping = COALESCE($3, housekeeping),
+         updated_at = now() WHERE id = $1`,
+      [roomId, state.status ?? null, state.housekeeping ?? null],
+    );
   }
 
   // ---- Bookings --------------------------------------------------------------------------
 
   /**
    * Inserts a pending booking at the room's current price; the total (price × nights) is
-   * computed by PostgreSQL in numeric. An overlap with an active booking of the room
-   * violates `bookings_no_overlap` → OverlappingBookingError.
+   * computed by PostgreSQL in numeric. False when the reference is taken (draw another); an
+   * overlap with an active booking of the room violates `bookings_no_overlap` →
+   * OverlappingBookingError.
    */
-  async insertBooking(booking: NewBooking): Promise<void> {
+  async insertBooking(booking: NewBooking): Promise<boolean> {
     try {
-      await this.manager.query(
+      const inserted = await this.manager.query(
         `INSERT INTO hotel.bookings
-           (id, user_id, room_id, check_in, check_out, guests, status, price_per_night, total_price, notes, created_by)
-         SELECT $1, $2, r.id, $4::date, $5::date, $6, 'pending', r.price_per_night,
-                r.price_per_night * ($5::date - $4::date), $7, $8
-         FROM hotel.rooms r WHERE r.id = $3`,
+           (id, reference, guest_id, user_id, room_id, check_in, check_out, guests, status,
+            price_per_night, total_price, notes, created_by)
+         SELECT $1, $2, $3, $4, r.id, $6::date, $7::date, $8, 'pending', r.price_per_night,
+                r.price_per_night * ($7::date - $6::date), $9, $10
+         FROM hotel.rooms r WHERE r.id = $5
+         ON CONFLICT (reference) DO NOTHING
+         RETURNING id`,
         [
           booking.id,
+          booking.reference,
+          booking.guestId,
           booking.userId,
           booking.roomId,
           booking.checkIn,
@@ -192,24 +308,36 @@ export class BookingTx {
           booking.createdBy,
         ],
       );
+      return (inserted as unknown[]).length === 1;
     } catch (err) {
-      if (isExclusionViolation(err, 'bookings_no_overlap')) throw new OverlappingBookingError();
+      if (isExclusionViolation(err, 'bookings_no_overlap')) throw overlapping(err);
       throw err;
     }
   }
 
-  /** SELECT ... FOR UPDATE: concurrent transitions of one booking run one after the other. */
+  /** SELECT ... FOR UPDATE: concurrent changes and transitions of one booking run one after the other. */
   lockBooking(id: string): Promise<BookingRecord | null> {
-    return queryOne(
-      this.manager,
-      `SELECT ${bookingColumns} FROM hotel.bookings b WHERE b.id = $1 FOR UPDATE`,
-      [id],
-    );
+    const { text, values } = bookingChangeStatements.lock(id);
+    return queryOne(this.manager, text, values);
+  }
+
+  /**
+   * Sets the booking's stay and re-prices it from the room's current price (a new version).
+   * An overlap with another active booking of the room → OverlappingBookingError.
+   */
+  async changeBooking(id: string, change: BookingChange): Promise<void> {
+    const { text, values } = bookingChangeStatements.change(id, change);
+    try {
+      await this.manager.query(text, values);
+    } catch (err) {
+      if (isExclusionViolation(err, 'bookings_no_overlap')) throw overlapping(err);
+      throw err;
+    }
   }
 
   async setStatus(id: string, status: BookingStatus): Promise<void> {
     await this.manager.query(
-      `UPDATE hotel.bookings SET status = $2, updated_at = now(),
+      `UPDATE hotel.bookings SET status = $2, version = version + 1, updated_at = now(),
          cancelled_at = CASE WHEN $2 = 'cancelled' THEN now() ELSE cancelled_at END
        WHERE id = $1`,
       [id, status],
@@ -221,18 +349,6 @@ export class BookingTx {
       bookingId,
       performedBy,
     ]);
-  }
-
-  async insertNotification(
-    userId: string,
-    bookingId: string,
-    type: NotificationType,
-    message: string,
-  ): Promise<void> {
-    await this.manager.query(
-      'INSERT INTO hotel.notifications (user_id, booking_id, type, message) VALUES ($1, $2, $3, $4)',
-      [userId, bookingId, type, message],
-    );
   }
 
   findDetails(id: string): Promise<BookingDetails | null> {

@@ -1,13 +1,17 @@
 import { createDataSource, type DatabaseConfig } from '@myhotel/common';
 import { CreateHotelTables1764100000000 } from '../../migrations/1764100000000-create-hotel-tables';
+import { FrontDeskTables1765000000000 } from '../../migrations/1765000000000-front-desk-tables';
+import { FrontDeskBackfill1765000000001 } from '../../migrations/1765000000001-front-desk-backfill';
+import { FrontDeskConstraints1765000000002 } from '../../migrations/1765000000002-front-desk-constraints';
 
-const hotelMigrations = [CreateHotelTables1764100000000];
+/** In order; exported for the upgrade test, which stops after the first to play the previous release. */
+export const hotelMigrations = [
+  CreateHotelTables1764100000000,
+  FrontDeskTables1765000000000,
+  FrontDeskBackfill1765000000001,
+  FrontDeskConstraints1765000000002,
+];
 
-export function createHotelDataSource(db: DatabaseConfig) {
-  return createDataSource({
-    db,
-    schema: 'hotel',
-    applicationName: 'myhotel-hotel',
-    migrations: hotelMigrations,
-  });
+export function createHotelDataSource(db: DatabaseConfig, migrations = hotelMigrations) {
+  return createDataSource({ db, schema: 'hotel', applicationName: 'myhotel-hotel', migrations });
 }

@@ -1,37 +1,36 @@
-import { newestFirst, queryOne, queryRows, sqlParams, type Page, type WithCursorAt } from '@myhotel/common';
+import { queryOne, queryPage, sortOrders, sqlParams, type ListFilter, type Page } from '@myhotel/common';
 import type { DataSource } from 'typeorm';
 import type { NotificationRecord } from './records';
 
-const newestNotificationsFirst = newestFirst('n');
+const notificationOrders = sortOrders('n.id', { created_at: [{ sql: 'n.created_at', kind: 'timestamp' }] });
+export type NotificationSortField = 'created_at';
+
 const columns = `n.id, n.user_id AS "userId", n.booking_id AS "bookingId", n.type, n.message,
   n.read_at AS "readAt", n.created_at AS "createdAt"`;
 
-export interface NotificationFilter {
+export interface NotificationFilter extends ListFilter<NotificationSortField> {
   userId: string;
   unread?: boolean;
-  limit: number;
-  cursor?: string;
 }
 
 export class NotificationRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** A user's notifications, newest first, keyset-paginated on (created_at, id). */
-  async list(filter: NotificationFilter): Promise<Page<NotificationRecord>> {
+  /** A user's notifications in the filter's sort (default newest first), keyset-paginated. */
+  list(filter: NotificationFilter): Promise<Page<NotificationRecord>> {
     const { values, param } = sqlParams([filter.userId]);
     const where = ['n.user_id = $1'];
     if (filter.unread === true) where.push('n.read_at IS NULL');
     if (filter.unread === false) where.push('n.read_at IS NOT NULL');
-    const after = newestNotificationsFirst.after(filter.cursor, param);
-    if (after) where.push(after);
-    const rows = await queryRows<WithCursorAt<NotificationRecord>>(
+    return queryPage(
       this.dataSource,
-      `SELECT ${columns}, ${newestNotificationsFirst.cursorColumn} FROM hotel.notifications n
-       WHERE ${where.join(' AND ')}
-       ORDER BY ${newestNotificationsFirst.orderBy} LIMIT ${param(filter.limit + 1)}`,
-      values,
+      notificationOrders.pageQuery(
+        filter,
+        { values, param },
+        (page) =>
+          `SELECT ${columns}, ${page.cursorColumn} FROM hotel.notifications n ${page.where(where)} ${page.orderByLimit}`,
+      ),
     );
-    return newestNotificationsFirst.toPage(rows, filter.limit);
   }
 
   /** Marks one of the user's notifications read, keeping the first read_at; null if not theirs. */

@@ -4,6 +4,7 @@
  */
 
 export type RoomStatus = 'available' | 'occupied' | 'maintenance';
+export type Housekeeping = 'clean' | 'dirty' | 'inspected';
 
 export interface RoomRecord {
   id: string;
@@ -13,6 +14,7 @@ export interface RoomRecord {
   /** numeric(10,2) as text, e.g. "120.00" — never a float. */
   pricePerNight: string;
   status: RoomStatus;
+  housekeeping: Housekeeping;
   createdAt: Date;
   updatedAt: Date;
   deletedAt: Date | null;
@@ -33,7 +35,11 @@ export const activeStatuses: readonly BookingStatus[] = ['pending', 'confirmed',
 
 export interface BookingRecord {
   id: string;
-  userId: string;
+  /** Short public reference, e.g. MH-7Q4K2P (unique). */
+  reference: string;
+  guestId: string;
+  /** The login account the booking belongs to (its guest profile's account); null for a walk-in. */
+  userId: string | null;
   roomId: string;
   checkIn: string;
   checkOut: string;
@@ -44,12 +50,15 @@ export interface BookingRecord {
   notes: string | null;
   createdBy: string;
   cancelledAt: Date | null;
+  /** Incremented by every change and transition: the booking's ETag. */
+  version: number;
   createdAt: Date;
   updatedAt: Date;
 }
 
 export type NotificationType =
   | 'booking_created'
+  | 'booking_changed'
   | 'booking_confirmed'
   | 'booking_cancelled'
   | 'booking_checked_in'
@@ -64,4 +73,37 @@ export interface NotificationRecord {
   message: string;
   readAt: Date | null;
   createdAt: Date;
+}
+
+export interface GuestRecord {
+  id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  notes: string | null;
+  userId: string | null;
+  /** A placeholder of an account (name "Guest …", no email) until its token's claims are seen. */
+  claimsPending: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** What an audit event records; the use cases' actions in the past tense. */
+export type BookingEventAction =
+  'created' | 'changed' | 'confirmed' | 'cancelled' | 'checked_in' | 'checked_out' | 'no_show';
+
+/** Changed fields: name → old and new value, as the API shows them. */
+export type FieldChanges = Record<string, { from: unknown; to: unknown }>;
+
+/** One row of the audit trail (and of the outbox webhooks will be delivered from): self-contained. */
+export interface BookingEventRecord {
+  id: string;
+  bookingId: string;
+  actorUserId: string | null;
+  action: BookingEventAction;
+  fromStatus: BookingStatus | null;
+  toStatus: BookingStatus;
+  changes: FieldChanges;
+  override: boolean;
+  at: Date;
 }

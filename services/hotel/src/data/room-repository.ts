@@ -1,42 +1,59 @@
 import {
-  cursorParts,
-  decodeCursor,
   isUniqueViolation,
   mapPage,
   queryOne,
+  queryPage,
   queryRows,
+  sortOrders,
   sqlParams,
-  toPage,
+  type ListFilter,
   type Page,
+  type PageQuery,
+  type SortKey,
   type SqlQuery,
   type SqlRunner,
 } from '@myhotel/common';
 import type { DataSource } from 'typeorm';
-import { activeStatuses, type RoomRecord, type RoomStatus } from './records';
+import { activeStatuses, type Housekeeping, type RoomRecord, type RoomStatus } from './records';
 
 export class DuplicateRoomNumberError extends Error {}
 
 export const roomColumns = (alias: string) => `
   ${alias}.id, ${alias}.number, ${alias}.type, ${alias}.capacity,
-  ${alias}.price_per_night::text AS "pricePerNight", ${alias}.status,
+  ${alias}.price_per_night::text AS "pricePerNight", ${alias}.status, ${alias}.housekeeping,
   ${alias}.created_at AS "createdAt", ${alias}.updated_at AS "updatedAt", ${alias}.deleted_at AS "deletedAt"`;
 
-export interface RoomFilter {
+/** Rooms sort by one field, then by number (the C collation of their indexes), then id. */
+const byNumber: SortKey = { sql: 'r.number COLLATE "C"', kind: 'text' };
+const byPrice: SortKey = { sql: 'r.price_per_night', kind: 'numeric' };
+const byCapacity: SortKey = { sql: 'r.capacity', kind: 'integer' };
+const roomOrders = sortOrders('r.id', {
+  number: [byNumber],
+  price_per_night: [byPrice, byNumber],
+  capacity: [byCapacity, byNumber],
+});
+/** A stay's total price orders as the price per night: the nights are the same for every room. */
+const availabilityOrders = sortOrders('r.id', {
+  total_price: [byPrice, byNumber],
+  number: [byNumber],
+  capacity: [byCapacity, byNumber],
+});
+export type RoomSortField = 'number' | 'price_per_night' | 'capacity';
+export type AvailabilitySortField = 'total_price' | 'number' | 'capacity';
+
+export interface RoomFilter extends ListFilter<RoomSortField> {
   type?: string;
   status?: RoomStatus;
+  housekeeping?: Housekeeping;
   minCapacity?: number;
-  limit: number;
-  cursor?: string;
 }
 
-export interface AvailabilitySearch {
+export interface AvailabilitySearch extends ListFilter<AvailabilitySortField> {
   checkIn: string;
   checkOut: string;
   nights: number;
   guests?: number;
   type?: string;
-  limit: number;
-  cursor?: string;
 }
 
 export interface AvailableRoom {
@@ -47,10 +64,6 @@ export interface AvailableRoom {
 
 export type NewRoom = Pick<RoomRecord, 'number' | 'type' | 'capacity' | 'pricePerNight' | 'status'>;
 export type RoomChanges = Partial<NewRoom>;
-
-/** Cursor values of the room orders: by number, and by price then number. */
-const roomNumber = cursorParts.matching(/^[A-Za-z0-9-]{1,10}$/);
-const money = cursorParts.matching(/^\d{1,8}\.\d{2}$/);
 
 const activeList = activeStatuses.map((s) => `'${s}'`).join(', ');
 
@@ -73,7 +86,7 @@ export function roomByIdQuery(id: string): SqlQuery {
  * the stay computed in SQL as numeric; `limit + 1` rows to detect a next page. Exported so
  * the benchmark's bare baseline server runs exactly this SQL.
  */
-export function availabilityQuery(search: AvailabilitySearch): SqlQuery {
+export function availabilityQuery(search: AvailabilitySearch): PageQuery {
   const { values, param } = sqlParams([search.checkIn, search.checkOut, search.nights]);
   const where = [
     'r.deleted_at IS NULL',
@@ -85,18 +98,29 @@ export function availabilityQuery(search: AvailabilitySearch): SqlQuery {
   ];
   if (search.guests !== undefined) where.push(`r.capacity >= ${param(search.guests)}`);
   if (search.type !== undefined) where.push(`r.type = ${param(search.type)}`);
-  const after = decodeCursor(search.cursor, [money, roomNumber, cursorParts.uuid]);
-  if (after) {
-    where.push(
-      `(r.price_per_night, r.number COLLATE "C", r.id) > (${param(after[0])}::numeric, ${param(after[1])} COLLATE "C", ${param(after[2])}::uuid)`,
-    );
-  }
-  return {
-    text: `SELECT ${roomColumns('r')}, (r.price_per_night * $3::integer)::numeric(12, 2)::text AS "totalPrice"
-       FROM hotel.rooms r WHERE ${where.join(' AND ')}
-       ORDER BY r.price_per_night, r.number COLLATE "C", r.id LIMIT ${param(search.limit + 1)}`,
-    values,
-  };
+  return availabilityOrders.pageQuery(
+    search,
+    { values, param },
+    (page) =>
+      `SELECT ${roomColumns('r')}, (r.price_per_night * $3::integer)::numeric(12, 2)::text AS "totalPrice",
+         ${page.cursorColumn}
+       FROM hotel.rooms r ${page.where(where)} ${page.orderByLimit}`,
+  );
+}
+
+function roomListQuery(filter: RoomFilter): PageQuery {
+  const where = ['r.deleted_at IS NULL'];
+  const { values, param } = sqlParams();
+  if (filter.type !== undefined) where.push(`r.type = ${param(filter.type)}`);
+  if (filter.status !== undefined) where.push(`r.status = ${param(filter.status)}`);
+  if (filter.housekeeping !== undefined) where.push(`r.housekeeping = ${param(filter.housekeeping)}`);
+  if (filter.minCapacity !== undefined) where.push(`r.capacity >= ${param(filter.minCapacity)}`);
+  return roomOrders.pageQuery(
+    filter,
+    { values, param },
+    (page) =>
+      `SELECT ${roomColumns('r')}, ${page.cursorColumn} FROM hotel.rooms r ${page.where(where)} ${page.orderByLimit}`,
+  );
 }
 
 export class RoomRepository {
@@ -125,30 +149,17 @@ export class RoomRepository {
     }
   }
 
-  /** Rooms by number (then id), keyset-paginated. */
-  async list(filter: RoomFilter): Promise<Page<RoomRecord>> {
-    const where = ['r.deleted_at IS NULL'];
-    const { values, param } = sqlParams();
-    if (filter.type !== undefined) where.push(`r.type = ${param(filter.type)}`);
-    if (filter.status !== undefined) where.push(`r.status = ${param(filter.status)}`);
-    if (filter.minCapacity !== undefined) where.push(`r.capacity >= ${param(filter.minCapacity)}`);
-    const after = decodeCursor(filter.cursor, [roomNumber, cursorParts.uuid]);
-    if (after)
-      where.push(`(r.number COLLATE "C", r.id) > (${param(after[0])} COLLATE "C", ${param(after[1])}::uuid)`);
-    const rows = await queryRows<RoomRecord>(
-      this.dataSource,
-      `SELECT ${roomColumns('r')} FROM hotel.rooms r WHERE ${where.join(' AND ')}
-       ORDER BY r.number COLLATE "C", r.id LIMIT ${param(filter.limit + 1)}`,
-      values,
-    );
-    return toPage(rows, filter.limit, (room) => [room.number, room.id]);
+  /** Rooms in the filter's sort, keyset-paginated. */
+  list(filter: RoomFilter): Promise<Page<RoomRecord>> {
+    return queryPage(this.dataSource, roomListQuery(filter));
   }
 
-  /** Rooms free for the whole stay, ordered by the stay's price, then number (see availabilityQuery). */
+  /** Rooms free for the whole stay, in the search's sort (see availabilityQuery). */
   async available(search: AvailabilitySearch): Promise<Page<AvailableRoom>> {
-    const { text, values } = availabilityQuery(search);
-    const rows = await queryRows<RoomRecord & { totalPrice: string }>(this.dataSource, text, values);
-    const page = toPage(rows, search.limit, (room) => [room.pricePerNight, room.number, room.id]);
+    const page = await queryPage<RoomRecord & { totalPrice: string }>(
+      this.dataSource,
+      availabilityQuery(search),
+    );
     return mapPage(page, ({ totalPrice, ...room }) => ({ room, nights: search.nights, totalPrice }));
   }
 
@@ -184,7 +195,7 @@ export class RoomTx {
     );
   }
 
-  async update(id: string, changes: RoomChanges): Promise<RoomRecord> {
+  async update(id: string, changes: RoomChanges & { housekeeping?: Housekeeping }): Promise<RoomRecord> {
     const sets: string[] = [];
     const { values, param } = sqlParams([id]);
     const set = (column: string, value: unknown, cast = '') =>
@@ -194,6 +205,7 @@ export class RoomTx {
     if (changes.capacity !== undefined) set('capacity', changes.capacity);
     if (changes.pricePerNight !== undefined) set('price_per_night', changes.pricePerNight, '::numeric');
     if (changes.status !== undefined) set('status', changes.status);
+    if (changes.housekeeping !== undefined) set('housekeeping', changes.housekeeping);
     try {
       const updated = await queryOne<RoomRecord>(
         this.manager,

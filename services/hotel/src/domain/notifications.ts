@@ -1,5 +1,5 @@
-import { mapPage, NotFoundError, type Page, type Principal } from '@myhotel/common';
-import type { NotificationRepository } from '../data/notification-repository';
+import { mapPage, NotFoundError, type ListQuery, type Page, type Principal } from '@myhotel/common';
+import type { NotificationRepository, NotificationSortField } from '../data/notification-repository';
 import { toNotificationView, type NotificationView } from './views';
 
 /** A user's own notifications; anyone else's id answers 404. */
@@ -8,9 +8,15 @@ export class NotificationService {
 
   async list(
     principal: Principal,
-    query: { unread?: boolean; limit: number; cursor?: string },
+    query: ListQuery<NotificationSortField> & { unread?: boolean },
   ): Promise<Page<NotificationView>> {
-    const page = await this.notifications.list({ userId: principal.userId, ...query });
+    const page = await this.notifications.list({
+      userId: principal.userId,
+      unread: query.unread,
+      sort: query.sort ?? '-created_at',
+      limit: query.limit,
+      cursor: query.cursor,
+    });
     return mapPage(page, toNotificationView);
   }
 

@@ -4,13 +4,21 @@ import {
   mapPage,
   NotFoundError,
   requireRole,
+  UnauthorizedError,
+  type ListQuery,
   type Page,
   type Principal,
 } from '@myhotel/common';
-import type { RoomStatus } from '../data/records';
-import { DuplicateRoomNumberError, type RoomChanges, type RoomRepository } from '../data/room-repository';
+import type { Housekeeping, RoomStatus } from '../data/records';
+import {
+  DuplicateRoomNumberError,
+  type AvailabilitySortField,
+  type RoomChanges,
+  type RoomRepository,
+  type RoomSortField,
+} from '../data/room-repository';
 import { validateStay } from './dates';
-import { toAvailabilityView, toRoomView, type AvailabilityView, type RoomView } from './views';
+import { audienceOf, toAvailabilityView, toRoomView, type AvailabilityView, type RoomView } from './views';
 
 export interface RoomInput {
   number: string;
@@ -22,29 +30,28 @@ export interface RoomInput {
 
 export type RoomPatch = Partial<RoomInput>;
 
-export interface RoomListQuery {
+export interface RoomListQuery extends ListQuery<RoomSortField> {
   type?: string;
   status?: RoomStatus;
+  housekeeping?: Housekeeping;
   min_capacity?: number;
-  limit: number;
-  cursor?: string;
 }
 
-export interface AvailabilityQuery {
+export interface AvailabilityQuery extends ListQuery<AvailabilitySortField> {
   check_in: string;
   check_out: string;
   guests?: number;
   type?: string;
-  limit: number;
-  cursor?: string;
 }
 
 const duplicateNumber = () => new ConflictError('A room with this number already exists');
 const roomNotFound = () => new NotFoundError('Room not found');
 
 /**
- * Rooms and availability. Reads are public. Admins manage rooms; staff may only move a
- * room into or out of maintenance. `occupied` belongs to check-in/check-out alone.
+ * Rooms and availability. Reads are public, in the public view (no status, no housekeeping:
+ * whether a room is occupied or dirty is operational) unless staff or admins read. Admins
+ * manage rooms; staff may only move a room into or out of maintenance and set its
+ * housekeeping. `occupied` belongs to check-in/check-out alone.
  */
 export class RoomService {
   constructor(
@@ -52,21 +59,38 @@ export class RoomService {
     private readonly today: () => string,
   ) {}
 
-  async list(query: RoomListQuery): Promise<Page<RoomView>> {
+  /** The status and housekeeping filters are operational: a token is needed (401), and staff's (403). */
+  async list(principal: Principal | undefined, query: RoomListQuery): Promise<Page<RoomView>> {
+    if (query.status !== undefined || query.housekeeping !== undefined) {
+      if (!principal) throw new UnauthorizedError('The status and housekeeping filters need a bearer token');
+      requireRole(principal, 'staff', 'admin');
+    }
     const page = await this.rooms.list({
       type: query.type,
       status: query.status,
+      housekeeping: query.housekeeping,
       minCapacity: query.min_capacity,
+      sort: query.sort ?? 'number',
       limit: query.limit,
       cursor: query.cursor,
     });
-    return mapPage(page, toRoomView);
+    const audience = audienceOf(principal);
+    return mapPage(page, (room) => toRoomView(room, audience));
   }
 
-  async get(id: string): Promise<RoomView> {
+  async get(principal: Principal | undefined, id: string): Promise<RoomView> {
     const room = await this.rooms.findById(id);
     if (!room) throw roomNotFound();
-    return toRoomView(room);
+    return toRoomView(room, audienceOf(principal));
+  }
+
+  /** Staff and admins: what housekeeping says of the room (check-out sets `dirty` by itself). */
+  async setHousekeeping(principal: Principal, id: string, housekeeping: Housekeeping): Promise<RoomView> {
+    requireRole(principal, 'staff', 'admin');
+    return this.rooms.transaction(async (tx) => {
+      if (!(await tx.lock(id, 'no key update'))) throw roomNotFound();
+      return toRoomView(await tx.update(id, { housekeeping }), 'staff');
+    });
   }
 
   async create(principal: Principal, input: RoomInput): Promise<RoomView> {
@@ -79,7 +103,7 @@ export class RoomService {
         pricePerNight: input.price_per_night,
         status: input.status ?? 'available',
       });
-      return toRoomView(room);
+      return toRoomView(room, 'staff');
     } catch (err) {
       if (err instanceof DuplicateRoomNumberError) throw duplicateNumber();
       throw err;
@@ -107,7 +131,7 @@ export class RoomService {
           pricePerNight: patch.price_per_night,
           status: patch.status,
         };
-        return toRoomView(await tx.update(id, changes));
+        return toRoomView(await tx.update(id, changes), 'staff');
       });
     } catch (err) {
       if (err instanceof DuplicateRoomNumberError) throw duplicateNumber();
@@ -128,7 +152,10 @@ export class RoomService {
     });
   }
 
-  async availability(query: AvailabilityQuery): Promise<Page<AvailabilityView>> {
+  async availability(
+    principal: Principal | undefined,
+    query: AvailabilityQuery,
+  ): Promise<Page<AvailabilityView>> {
     const nights = validateStay(query.check_in, query.check_out);
     const page = await this.rooms.available({
       checkIn: query.check_in,
@@ -136,9 +163,11 @@ export class RoomService {
       nights,
       guests: query.guests,
       type: query.type,
+      sort: query.sort ?? 'total_price',
       limit: query.limit,
       cursor: query.cursor,
     });
-    return mapPage(page, toAvailabilityView);
+    const audience = audienceOf(principal);
+    return mapPage(page, (item) => toAvailabilityView(item, audience));
   }
 }

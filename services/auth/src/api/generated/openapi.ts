@@ -160,6 +160,30 @@ export interface paths {
         patch: operations["updateUser"];
         trace?: never;
     };
+    "/api/users/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        /**
+         * An account's audit trail (admin)
+         * @description Who changed what and when (default order: oldest first). Kept after the account is
+         *     deleted, so a deleted user's id still answers; an id that never had an account answers
+         *     404.
+         */
+        get: operations["listUserEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -242,6 +266,30 @@ export interface components {
             id: components["schemas"]["Uuid"];
             name: string;
             role: components["schemas"]["Role"];
+        };
+        /** @enum {string} */
+        UserAction: "created" | "updated" | "role_changed" | "password_changed" | "deleted";
+        UserEvent: {
+            action: components["schemas"]["UserAction"];
+            /**
+             * Format: uuid
+             * @description Who did it (`null` for the system, e.g. the configured first admin).
+             */
+            actor_user_id: string | null;
+            at: components["schemas"]["Timestamp"];
+            /** @description Changed fields: name → `{from, to}`; a password change shows no values. */
+            changes: {
+                [key: string]: {
+                    from: unknown;
+                    to: unknown;
+                };
+            };
+            id: components["schemas"]["Uuid"];
+            user_id: components["schemas"]["Uuid"];
+        };
+        UserEventPage: {
+            items: components["schemas"]["UserEvent"][];
+            next_cursor: components["schemas"]["NextCursor"];
         };
         UserPage: {
             items: components["schemas"]["User"][];
@@ -344,7 +392,11 @@ export interface components {
         };
     };
     parameters: {
-        /** @description Opaque cursor from a previous page's `next_cursor`. */
+        /**
+         * @description Opaque cursor from a previous page's `next_cursor`. It holds the position of the last
+         *     item in the list's order (e.g. a guest's name) and belongs to the sort and filters it
+         *     was issued for.
+         */
         Cursor: string;
         IdPath: string;
         /** @description Page size. */
@@ -533,13 +585,18 @@ export interface operations {
     listUsers: {
         parameters: {
             query?: {
-                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                /**
+                 * @description Opaque cursor from a previous page's `next_cursor`. It holds the position of the last
+                 *     item in the list's order (e.g. a guest's name) and belongs to the sort and filters it
+                 *     was issued for.
+                 */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Case-insensitive substring of the email. */
                 email?: string;
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
                 role?: components["schemas"]["Role"];
+                sort?: "created_at" | "-created_at" | "email" | "-email" | "name" | "-name";
             };
             header?: never;
             path?: never;
@@ -547,7 +604,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of users, newest first. */
+            /** @description A page of users (default order newest first). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -648,6 +705,44 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listUserEvents: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Opaque cursor from a previous page's `next_cursor`. It holds the position of the last
+                 *     item in the list's order (e.g. a guest's name) and belongs to the sort and filters it
+                 *     was issued for.
+                 */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                sort?: "at" | "-at";
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the account's events. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserEventPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };

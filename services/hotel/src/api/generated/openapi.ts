@@ -15,8 +15,8 @@ export interface paths {
          * Search free rooms for a stay
          * @description Public. Rooms not in maintenance with no booking in an active state (`pending`,
          *     `confirmed`, `checked_in`) overlapping `[check_in, check_out)`. `check_out` must be
-         *     after `check_in` and the stay at most 30 nights, otherwise 400. Ordered by total price,
-         *     then room number.
+         *     after `check_in` and the stay at most 30 nights, otherwise 400. Default order: total
+         *     price, then room number.
          */
         get: operations["searchAvailability"];
         put?: never;
@@ -36,9 +36,12 @@ export interface paths {
         };
         /**
          * List bookings
-         * @description Guests see only their own bookings (a `user_id` filter naming someone else yields an
-         *     empty page); staff and admins see all. Newest first (by `created_at`). When both `from`
-         *     and `to` are given, `to` must be after `from` (400 otherwise).
+         * @description Guests see only their own bookings (a `user_id` or `guest_id` filter naming someone
+         *     else yields an empty page); staff and admins see all. Default order: newest first
+         *     (`-created_at`). When both `from` and `to` are given, `to` must be after `from` (400
+         *     otherwise). Integrators poll for changes with `updated_since` and `sort=updated_at`,
+         *     passing the last `updated_at` they saw (shown to the millisecond, so the last booking
+         *     seen may come again: deduplicate by `id` and `updated_at`).
          */
         get: operations["listBookings"];
         put?: never;
@@ -48,9 +51,12 @@ export interface paths {
          *
          *     - 400: `check_out` not after `check_in`, stay longer than 30 nights, `check_in` in the
          *       past (guests), or `guests` above the room's capacity.
-         *     - 403: a guest passing a `user_id` other than their own (booking for someone else is
-         *       for staff and admins). Without `user_id` the booking is for the caller.
-         *     - 404: unknown `room_id` (`user_id` is not checked: users live in the auth service).
+         *     - 403: a guest passing a `guest_id` or `user_id` other than their own (booking for
+         *       someone else is for staff and admins). Without either, the booking is for the
+         *       caller's own guest profile (made from the token's claims on first booking).
+         *     - 404: unknown `room_id` or `guest_id`.
+         *     - 422 (staff): `user_id` names an account without a guest profile: create or link one
+         *       first (`POST /api/guests` with that `user_id`).
          *     - 409: the room is in maintenance or already booked for an overlapping stay
          *       (enforced by the database; of concurrent requests exactly one wins).
          *     - 422: the `Idempotency-Key` was already used with a different body. The same key with
@@ -82,7 +88,26 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change a booking
+         * @description Change the dates, the room or the number of guests of a `pending` or `confirmed`
+         *     booking: the owner (before check-in, with the rules of creating: no check-in in the
+         *     past) or staff and admins. A `checked_in` stay may be extended or shortened by staff
+         *     and admins only, and only by its `check_out` (after `check_in`, not before today). The
+         *     price is computed again from the room's current price; a `booking_changed`
+         *     notification and an audit event are written in the same transaction.
+         *
+         *     - 400: dates out of order or range, a stay over 30 nights, `guests` above the room's
+         *       capacity.
+         *     - 403: a guest changing a `checked_in` stay.
+         *     - 409: the room is booked for an overlapping stay (the problem carries the conflicting
+         *       stay as `conflict`; decided by the database, so of concurrent changes onto the same
+         *       nights exactly one wins), the room is in maintenance, or the booking's state does not
+         *       allow the change (`current_status`).
+         *     - 412: `If-Match` does not match the booking's current `ETag`.
+         *     - 422: the change changes nothing.
+         */
+        patch: operations["changeBooking"];
         trace?: never;
     };
     "/api/bookings/{id}/cancel": {
@@ -123,7 +148,9 @@ export interface paths {
          * Check a guest in
          * @description Staff and admins; `confirmed → checked_in`, records who and when, and sets the room
          *     `occupied` in the same transaction. Guests get 403 (the role is checked before the
-         *     booking is looked up). Takes no request body.
+         *     booking is looked up). A room whose housekeeping is not `clean` or `inspected` answers
+         *     409 unless the body says `{"override": true}`, which the audit trail records. The body
+         *     is optional.
          */
         post: operations["checkInBooking"];
         delete?: never;
@@ -146,7 +173,7 @@ export interface paths {
         /**
          * Check a guest out
          * @description Staff and admins; `checked_in → checked_out`, records who and when, and sets the room
-         *     `available` in the same transaction. Guests get 403 (the role is checked before the
+         *     `available` and its housekeeping `dirty` in the same transaction. Guests get 403 (the role is checked before the
          *     booking is looked up). Takes no request body.
          */
         post: operations["checkOutBooking"];
@@ -179,6 +206,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/bookings/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A booking's audit trail
+         * @description Staff and admins, or the booking's owner; anyone else gets 404. Every create, change
+         *     and transition with who did it, the status before and after, and the changed fields
+         *     (`changes`: field → `{from, to}`). Default order: oldest first.
+         */
+        get: operations["listBookingEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/bookings/{id}/no-show": {
         parameters: {
             query?: never;
@@ -202,6 +253,83 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/guests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search guest profiles
+         * @description Staff and admins. `q` matches the start of the name, the email or the phone number
+         *     (digits only are compared, so `+62 812` finds `+62-812-555`), case-insensitive.
+         *     Default order: name.
+         */
+        get: operations["listGuests"];
+        put?: never;
+        /**
+         * Create a guest profile
+         * @description Staff and admins: a walk-in guest without an account, or (with `user_id`) the profile
+         *     of an account. An account that already has a profile answers 409.
+         */
+        post: operations["createGuest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/guests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a guest profile
+         * @description Staff and admins, or the guest whose profile it is; anyone else gets 404.
+         */
+        get: operations["getGuest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update a guest profile
+         * @description Staff and admins: any field (`user_id` links the profile to an account, `null`
+         *     unlinks it). The guest whose profile it is: `name`, `email`, `phone` (`notes` and
+         *     `user_id` answer 403). Anyone else gets 404. Linking an account that already has
+         *     another profile answers 409.
+         */
+        patch: operations["updateGuest"];
+        trace?: never;
+    };
+    "/api/guests/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My guest profile
+         * @description The caller's own profile, made from the token's `name` and `email` claims the first
+         *     time it is needed (this call or a first booking).
+         */
+        get: operations["getMyGuestProfile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/notifications": {
         parameters: {
             query?: never;
@@ -211,7 +339,7 @@ export interface paths {
         };
         /**
          * List my notifications
-         * @description The caller's own notifications, newest first.
+         * @description The caller's own notifications. Default order: newest first.
          */
         get: operations["listNotifications"];
         put?: never;
@@ -254,7 +382,9 @@ export interface paths {
         };
         /**
          * List rooms
-         * @description Public. Ordered by room number.
+         * @description Public (the public view for anonymous callers and guests, see the conventions). The
+         *     `status` and `housekeeping` filters are operational: staff and admins only (anonymous
+         *     401, guests 403). Default order: room number.
          */
         get: operations["listRooms"];
         put?: never;
@@ -280,7 +410,7 @@ export interface paths {
         };
         /**
          * Get a room
-         * @description Public.
+         * @description Public (the public view for anonymous callers and guests).
          */
         get: operations["getRoom"];
         put?: never;
@@ -301,6 +431,29 @@ export interface paths {
          *     A number already used by another room answers 409.
          */
         patch: operations["updateRoom"];
+        trace?: never;
+    };
+    "/api/rooms/{id}/housekeeping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a room's housekeeping state
+         * @description Staff and admins: `clean`, `inspected`, or back to `dirty`. Check-out sets `dirty` by
+         *     itself. Guests get 403.
+         */
+        post: operations["setRoomHousekeeping"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
 }
@@ -324,30 +477,82 @@ export interface components {
             check_out: components["schemas"]["CalendarDate"];
             check_out_record: components["schemas"]["CheckRecord"] | null;
             created_at: components["schemas"]["Timestamp"];
+            guest: components["schemas"]["GuestSummary"];
             guests: components["schemas"]["Capacity"];
             id: components["schemas"]["Uuid"];
             nights: number;
             notes: string | null;
+            reference: components["schemas"]["BookingReference"];
             room_id: components["schemas"]["Uuid"];
             room_number: components["schemas"]["RoomNumber"];
             status: components["schemas"]["BookingStatus"];
             total_price: components["schemas"]["Money"];
             updated_at: components["schemas"]["Timestamp"];
-            user_id: components["schemas"]["Uuid"];
+            /**
+             * Format: uuid
+             * @description The login account the booking belongs to; `null` for a walk-in guest.
+             */
+            user_id: string | null;
+        };
+        /** @enum {string} */
+        BookingAction: "created" | "changed" | "confirmed" | "cancelled" | "checked_in" | "checked_out" | "no_show";
+        /** @description The fields to change; anything left out stays as it is. */
+        BookingChange: {
+            check_in?: components["schemas"]["CalendarDate"];
+            check_out?: components["schemas"]["CalendarDate"];
+            guests?: components["schemas"]["Capacity"];
+            room_id?: components["schemas"]["Uuid"];
         };
         BookingCreate: {
             check_in: components["schemas"]["CalendarDate"];
             check_out: components["schemas"]["CalendarDate"];
+            /**
+             * @description Staff and admins only: book for this guest profile (a walk-in, or an account's).
+             *     Defaults to the caller's own profile.
+             */
+            guest_id?: components["schemas"]["Uuid"];
             guests: components["schemas"]["Capacity"];
             notes?: string;
             room_id: components["schemas"]["Uuid"];
-            /** @description Staff and admins only — book on behalf of this user. Defaults to the caller. */
+            /**
+             * @description Staff and admins only: book for the profile of this login account. Give either
+             *     `guest_id` or `user_id`, not both.
+             */
             user_id?: components["schemas"]["Uuid"];
+        };
+        BookingEvent: {
+            action: components["schemas"]["BookingAction"];
+            /**
+             * Format: uuid
+             * @description Who did it (`null`: the system, e.g. a migration's back-fill).
+             */
+            actor_user_id: string | null;
+            at: components["schemas"]["Timestamp"];
+            booking_id: components["schemas"]["Uuid"];
+            changes: components["schemas"]["FieldChanges"];
+            from_status: components["schemas"]["BookingStatus"] | null;
+            id: components["schemas"]["Uuid"];
+            /**
+             * @description `checked_in` only: `true` when staff checked the guest in to a room whose
+             *     housekeeping was not `clean` or `inspected` (`override: true`).
+             */
+            override: boolean;
+            to_status: components["schemas"]["BookingStatus"];
+        };
+        BookingEventPage: {
+            items: components["schemas"]["BookingEvent"][];
+            next_cursor: components["schemas"]["NextCursor"];
         };
         BookingPage: {
             items: components["schemas"]["Booking"][];
             next_cursor: components["schemas"]["NextCursor"];
         };
+        /**
+         * @description Short public reference, `MH-` and six characters of an alphabet without look-alikes
+         *     (no 0/O, 1/I/L, U), random (it reveals nothing about the number of bookings).
+         * @example MH-7Q4K2P
+         */
+        BookingReference: string;
         /** @enum {string} */
         BookingStatus: "pending" | "confirmed" | "checked_in" | "checked_out" | "cancelled" | "no_show";
         /**
@@ -357,6 +562,13 @@ export interface components {
          */
         CalendarDate: components["schemas"]["Date"] & string;
         Capacity: number;
+        CheckInOptions: {
+            /**
+             * @description Check in although the room is not `clean` or `inspected` (recorded).
+             * @default false
+             */
+            override: boolean;
+        };
         CheckRecord: {
             performed_at: components["schemas"]["Timestamp"];
             performed_by: components["schemas"]["Uuid"];
@@ -366,6 +578,63 @@ export interface components {
          * @description Calendar date, `YYYY-MM-DD`.
          */
         Date: string;
+        /** @description Changed fields: name → `{from, to}` (values as the API shows them). */
+        FieldChanges: {
+            [key: string]: {
+                from: unknown;
+                to: unknown;
+            };
+        };
+        /** @description `notes` is in the staff view only (staff and admins). */
+        Guest: {
+            created_at: components["schemas"]["Timestamp"];
+            email: components["schemas"]["GuestEmail"] | null;
+            id: components["schemas"]["Uuid"];
+            name: components["schemas"]["GuestName"];
+            notes?: string | null;
+            phone: components["schemas"]["Phone"] | null;
+            updated_at: components["schemas"]["Timestamp"];
+            /**
+             * Format: uuid
+             * @description The linked login account, `null` for a walk-in.
+             */
+            user_id: string | null;
+        };
+        GuestCreate: {
+            email?: components["schemas"]["GuestEmail"];
+            name: components["schemas"]["GuestName"];
+            notes?: string;
+            phone?: components["schemas"]["Phone"];
+            user_id?: components["schemas"]["Uuid"];
+        };
+        /** Format: email */
+        GuestEmail: string;
+        GuestName: string;
+        GuestPage: {
+            items: components["schemas"]["Guest"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
+        GuestSummary: {
+            email: components["schemas"]["GuestEmail"] | null;
+            id: components["schemas"]["Uuid"];
+            name: components["schemas"]["GuestName"];
+        };
+        GuestUpdate: {
+            email?: components["schemas"]["GuestEmail"] | null;
+            name?: components["schemas"]["GuestName"];
+            notes?: string | null;
+            phone?: components["schemas"]["Phone"] | null;
+            /** Format: uuid */
+            user_id?: string | null;
+        };
+        /**
+         * @description `dirty` after check-out until staff set `clean` (or `inspected`, after a check).
+         * @enum {string}
+         */
+        Housekeeping: "clean" | "dirty" | "inspected";
+        HousekeepingChange: {
+            housekeeping: components["schemas"]["Housekeeping"];
+        };
         /**
          * @description Decimal amount with two places, e.g. `"120.00"`.
          * @example 120.00
@@ -388,7 +657,14 @@ export interface components {
             next_cursor: components["schemas"]["NextCursor"];
         };
         /** @enum {string} */
-        NotificationType: "booking_created" | "booking_confirmed" | "booking_cancelled" | "booking_checked_in" | "booking_checked_out" | "booking_no_show";
+        NotificationType: "booking_created" | "booking_changed" | "booking_confirmed" | "booking_cancelled" | "booking_checked_in" | "booking_checked_out" | "booking_no_show";
+        /**
+         * @description Digits with an optional leading `+` and spaces, dots, dashes or parentheses (an area code
+         *     may come first in parentheses).
+         * @example +62 812-555-0101
+         * @example (021) 555 0199
+         */
+        Phone: string;
         /**
          * @description Price of one night, at most `999999.99` so that the total of a 30-night stay still
          *     fits `Money`.
@@ -412,13 +688,18 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /**
+         * @description `status` and `housekeeping` are in the staff view only (staff and admins); anonymous
+         *     callers and guests get the public view without them.
+         */
         Room: {
             capacity: components["schemas"]["Capacity"];
             created_at: components["schemas"]["Timestamp"];
+            housekeeping?: components["schemas"]["Housekeeping"];
             id: components["schemas"]["Uuid"];
             number: components["schemas"]["RoomNumber"];
             price_per_night: components["schemas"]["PricePerNight"];
-            status: components["schemas"]["RoomStatus"];
+            status?: components["schemas"]["RoomStatus"];
             type: components["schemas"]["RoomType"];
             updated_at: components["schemas"]["Timestamp"];
         };
@@ -515,6 +796,15 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description `If-Match` does not match the current version: read it again, then retry. */
+        PreconditionFailed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description Dependency (database) unavailable or the service is draining. */
         ServiceUnavailable: {
             headers: {
@@ -553,14 +843,32 @@ export interface components {
         };
     };
     parameters: {
-        /** @description Opaque cursor from a previous page's `next_cursor`. */
+        /**
+         * @description Opaque cursor from a previous page's `next_cursor`. It holds the position of the last
+         *     item in the list's order (e.g. a guest's name) and belongs to the sort and filters it
+         *     was issued for.
+         */
         Cursor: string;
         IdPath: string;
+        /**
+         * @description The booking's `ETag` as last seen: the operation is applied only if the booking has not
+         *     changed since (else 412). `*` matches any current booking.
+         */
+        IfMatch: string;
+        /** @description `ETag`s already held: 304 without a body when the booking still has one of them. */
+        IfNoneMatch: string;
         /** @description Page size. */
         Limit: number;
     };
     requestBodies: never;
     headers: {
+        /**
+         * @description Strong entity tag of the booking's current version (`"v7"`), for `If-Match` and
+         *     `If-None-Match`. It changes with every change of the booking itself (dates, room,
+         *     guests, status, price, account); the embedded `guest` summary and `room_number` are
+         *     shown as they are now and are versioned by the guest profile and the room.
+         */
+        ETag: string;
         /** @description Path of the created resource, e.g. `/api/bookings/{id}`. */
         Location: string;
     };
@@ -573,12 +881,18 @@ export interface operations {
             query: {
                 check_in: components["schemas"]["CalendarDate"];
                 check_out: components["schemas"]["CalendarDate"];
-                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                /**
+                 * @description Opaque cursor from a previous page's `next_cursor`. It holds the position of the last
+                 *     item in the list's order (e.g. a guest's name) and belongs to the sort and filters it
+                 *     was issued for.
+                 */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Only rooms whose capacity is at least this. */
                 guests?: number;
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
+                /** @description `total_price` orders by the price of the stay (ties by room number). */
+                sort?: "total_price" | "-total_price" | "number" | "-number" | "capacity" | "-capacity";
                 /** @description Exact room type. */
                 type?: string;
             };
@@ -607,16 +921,31 @@ export interface operations {
     listBookings: {
         parameters: {
             query?: {
-                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                /**
+                 * @description Opaque cursor from a previous page's `next_cursor`. It holds the position of the last
+                 *     item in the list's order (e.g. a guest's name) and belongs to the sort and filters it
+                 *     was issued for.
+                 */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Only stays ending after this date (`check_out > from`). */
                 from?: components["schemas"]["CalendarDate"];
+                /** @description Bookings of this guest profile. */
+                guest_id?: string;
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
+                /**
+                 * @description A booking reference (`MH-7Q4K2P`, case-insensitive, the `MH-` may be left out)
+                 *     or the start of the guest's name or email (case-insensitive).
+                 */
+                q?: string;
                 room_id?: string;
+                sort?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "check_in" | "-check_in";
                 status?: components["schemas"]["BookingStatus"];
                 /** @description Only stays starting before this date (`check_in < to`). */
                 to?: components["schemas"]["CalendarDate"];
+                /** @description Only bookings changed after this instant (`updated_at > updated_since`). */
+                updated_since?: components["schemas"]["Timestamp"];
+                /** @description Bookings of this login account. */
                 user_id?: string;
             };
             header?: never;
@@ -659,6 +988,7 @@ export interface operations {
             /** @description The booking was created (or replayed for a repeated `Idempotency-Key`). */
             201: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     Location: components["headers"]["Location"];
                     [name: string]: unknown;
                 };
@@ -669,13 +999,19 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            /** @description No such room. */
+            /** @description No such room or guest profile. */
             404: components["responses"]["NotFound"];
-            /** @description Overlapping booking, or the room is in maintenance. */
+            /**
+             * @description Overlapping booking (the problem carries the conflicting stay as `conflict`), or the
+             *     room is in maintenance.
+             */
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description The `Idempotency-Key` was already used with a different body. */
+            /**
+             * @description The `Idempotency-Key` was already used with a different body, or `user_id` names an
+             *     account without a guest profile.
+             */
             422: components["responses"]["UnprocessableContent"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -684,7 +1020,10 @@ export interface operations {
     getBooking: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `ETag`s already held: 304 without a body when the booking still has one of them. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 id: components["parameters"]["IdPath"];
             };
@@ -695,11 +1034,20 @@ export interface operations {
             /** @description The booking. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Booking"];
                 };
+            };
+            /** @description The booking has not changed since the `If-None-Match` tag. */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -708,10 +1056,62 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    changeBooking: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The booking's `ETag` as last seen: the operation is applied only if the booking has not
+                 *     changed since (else 412). `*` matches any current booking.
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BookingChange"];
+            };
+        };
+        responses: {
+            /** @description The changed booking. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Booking"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such booking (or not the caller's), or no such room. */
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description The change changes nothing. */
+            422: components["responses"]["UnprocessableContent"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     cancelBooking: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The booking's `ETag` as last seen: the operation is applied only if the booking has not
+                 *     changed since (else 412). `*` matches any current booking.
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 id: components["parameters"]["IdPath"];
             };
@@ -722,6 +1122,7 @@ export interface operations {
             /** @description The cancelled booking. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -733,6 +1134,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             /** @description Illegal transition; the problem carries `current_status`. */
             409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -740,17 +1142,28 @@ export interface operations {
     checkInBooking: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The booking's `ETag` as last seen: the operation is applied only if the booking has not
+                 *     changed since (else 412). `*` matches any current booking.
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 id: components["parameters"]["IdPath"];
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CheckInOptions"];
+            };
+        };
         responses: {
             /** @description The checked-in booking. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -761,8 +1174,15 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            /** @description Illegal transition (the problem carries `current_status`), or the room is still occupied. */
+            /**
+             * @description Illegal transition (the problem carries `current_status`), the room is still
+             *     occupied or in maintenance, or its housekeeping is not `clean` or `inspected` and
+             *     `override` was not given (the problem carries `housekeeping`).
+             */
             409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -770,7 +1190,13 @@ export interface operations {
     checkOutBooking: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The booking's `ETag` as last seen: the operation is applied only if the booking has not
+                 *     changed since (else 412). `*` matches any current booking.
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 id: components["parameters"]["IdPath"];
             };
@@ -781,6 +1207,7 @@ export interface operations {
             /** @description The checked-out booking. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -793,6 +1220,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             /** @description Illegal transition; the problem carries `current_status`. */
             409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -800,7 +1228,13 @@ export interface operations {
     confirmBooking: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The booking's `ETag` as last seen: the operation is applied only if the booking has not
+                 *     changed since (else 412). `*` matches any current booking.
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 id: components["parameters"]["IdPath"];
             };
@@ -811,6 +1245,7 @@ export interface operations {
             /** @description The confirmed booking. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -823,6 +1258,44 @@ export interface operations {
             404: components["responses"]["NotFound"];
             /** @description Illegal transition; the problem carries `current_status`. */
             409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listBookingEvents: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Opaque cursor from a previous page's `next_cursor`. It holds the position of the last
+                 *     item in the list's order (e.g. a guest's name) and belongs to the sort and filters it
+                 *     was issued for.
+                 */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                sort?: "at" | "-at";
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the booking's events. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingEventPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -830,7 +1303,13 @@ export interface operations {
     markBookingNoShow: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The booking's `ETag` as last seen: the operation is applied only if the booking has not
+                 *     changed since (else 412). `*` matches any current booking.
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 id: components["parameters"]["IdPath"];
             };
@@ -841,6 +1320,7 @@ export interface operations {
             /** @description The booking, now `no_show`. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -853,6 +1333,163 @@ export interface operations {
             404: components["responses"]["NotFound"];
             /** @description Illegal transition; the problem carries `current_status`. */
             409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listGuests: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Opaque cursor from a previous page's `next_cursor`. It holds the position of the last
+                 *     item in the list's order (e.g. a guest's name) and belongs to the sort and filters it
+                 *     was issued for.
+                 */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                q?: string;
+                sort?: "name" | "-name" | "created_at" | "-created_at";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of guest profiles. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuestPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createGuest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GuestCreate"];
+            };
+        };
+        responses: {
+            /** @description The guest profile was created. */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Guest"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description The account already has a guest profile. */
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getGuest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The guest profile. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Guest"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateGuest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GuestUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated guest profile. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Guest"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description The account is linked to another guest profile. */
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getMyGuestProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's guest profile. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Guest"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -860,10 +1497,15 @@ export interface operations {
     listNotifications: {
         parameters: {
             query?: {
-                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                /**
+                 * @description Opaque cursor from a previous page's `next_cursor`. It holds the position of the last
+                 *     item in the list's order (e.g. a guest's name) and belongs to the sort and filters it
+                 *     was issued for.
+                 */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
+                sort?: "created_at" | "-created_at";
                 /** @description `true`: only unread; `false`: only read; absent: all. */
                 unread?: boolean;
             };
@@ -918,12 +1560,20 @@ export interface operations {
     listRooms: {
         parameters: {
             query?: {
-                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                /**
+                 * @description Opaque cursor from a previous page's `next_cursor`. It holds the position of the last
+                 *     item in the list's order (e.g. a guest's name) and belongs to the sort and filters it
+                 *     was issued for.
+                 */
                 cursor?: components["parameters"]["Cursor"];
+                /** @description Staff and admins only, e.g. `dirty` for what to clean next. */
+                housekeeping?: components["schemas"]["Housekeeping"];
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
                 /** @description Only rooms with at least this capacity. */
                 min_capacity?: number;
+                sort?: "number" | "-number" | "price_per_night" | "-price_per_night" | "capacity" | "-capacity";
+                /** @description Staff and admins only. */
                 status?: components["schemas"]["RoomStatus"];
                 /** @description Exact room type, e.g. `deluxe`. */
                 type?: string;
@@ -944,8 +1594,13 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            /** @description Tokens are optional here, but a bearer token that is sent must be valid. */
+            /**
+             * @description A bearer token that is sent must be valid; the `status` and `housekeeping` filters
+             *     need one.
+             */
             401: components["responses"]["Unauthorized"];
+            /** @description A guest used the `status` or `housekeeping` filter. */
+            403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1070,6 +1725,40 @@ export interface operations {
             404: components["responses"]["NotFound"];
             /** @description Duplicate room number, or status change of an occupied room. */
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    setRoomHousekeeping: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HousekeepingChange"];
+            };
+        };
+        responses: {
+            /** @description The room with its new housekeeping state. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Room"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
