@@ -257,7 +257,8 @@ export async function start(steps: StepRunner, built: Built, images: ImagesToImp
 export function ownerOtherThanMe(): number | undefined {
   if (!existsSync(paths.owner)) return undefined;
   const pid = Number(readFileSync(paths.owner, 'utf8'));
-  if (!pid || pid === process.pid) return undefined;
+  // the owner itself, or a command it runs (the README's `npm run cluster up`, via the test)
+  if (!pid || pid === process.pid || String(pid) === process.env.MYHOTEL_CLUSTER_OWNER) return undefined;
   try {
     process.kill(pid, 0);
     return pid;

@@ -12,6 +12,7 @@ import { formatDuration, type StepRunner } from '../../scripts/lib/steps';
 import type { Api } from './api';
 import { probeFlows } from './network-probe';
 import type { PodLogs } from './pod-logs';
+import { clusterCommands, loadTestCommands, runReadme } from './readme-commands';
 import { isFailure, type LoadReport, type Outcome, PacedLoad, summarize } from './paced-load';
 import { chartDir, EXPECTED_PODS, main, Release } from './release';
 import { ADMIN_EMAIL, type Actors, loadGuests, missingBookings, setUpHotel, tryIt } from './try-it';
@@ -30,6 +31,8 @@ export interface Context {
   acknowledged: string[];
   /** Facts for the final report. */
   facts: string[];
+  /** The load-test chart's image here: the k6 shim (k6-shim-image.ts). */
+  k6Image: string;
 }
 
 /** Runs paced load while `during` runs, then `settleMs` more; resolves with what the load saw. */
@@ -104,20 +107,31 @@ export async function phases(steps: StepRunner, ctx: Context): Promise<void> {
   const expectPods = () =>
     waitFor('every pod of the release Ready', () => main.allReady(EXPECTED_PODS), 300_000, 2000);
 
-  await steps.run('helm install (Pod Security restricted, local images only)', async ({ log }) => {
-    const t0 = Date.now();
-    await main.createRestrictedNamespace(log);
-    await main.install(log);
-    const running = await expectPods();
-    const migrateRestarts = running
-      .flatMap((p) => p.status.initContainerStatuses ?? [])
-      .reduce((n, s) => n + s.restartCount, 0);
-    assert.equal(migrateRestarts, 0, 'the migrate init containers never crashed waiting for PostgreSQL');
-    await servesBoth(ctx.api, 'the ingress routing to auth and hotel');
-    const fact = `all ${running.length} pods Ready ${formatDuration(Date.now() - t0)} after helm install, under Pod Security restricted; migrate init containers: 0 restarts`;
-    ctx.facts.push(fact);
-    return fact;
-  });
+  await steps.run(
+    'README: namespace (Pod Security restricted), helm install, curl the ingress',
+    async ({ log }) => {
+      const t0 = Date.now();
+      const printed = await runReadme(clusterCommands().install, log); // curl's answer comes last
+      const namespace = await getJson<{ metadata: { labels?: Record<string, string> } }>([
+        'namespace',
+        main.namespace,
+      ]);
+      assert.equal(namespace.metadata.labels?.['pod-security.kubernetes.io/enforce'], 'restricted');
+      assert.ok(
+        Array.isArray((JSON.parse(printed.stdout.trim().split('\n').at(-1)!) as { items?: unknown }).items),
+        'curl printed the room list',
+      );
+      const running = await expectPods();
+      const migrateRestarts = running
+        .flatMap((p) => p.status.initContainerStatuses ?? [])
+        .reduce((n, s) => n + s.restartCount, 0);
+      assert.equal(migrateRestarts, 0, 'the migrate init containers never crashed waiting for PostgreSQL');
+      await servesBoth(ctx.api, 'the ingress routing to auth and hotel');
+      const fact = `README cluster commands: all ${running.length} pods Ready ${formatDuration(Date.now() - t0)} after kubectl create namespace, under Pod Security restricted; migrate init containers: 0 restarts; curl through the ingress listed the rooms`;
+      ctx.facts.push(fact);
+      return fact;
+    },
+  );
 
   await steps.run('NetworkPolicies enforced (kube-router)', async ({ log }) => {
     const targets = {
@@ -320,6 +334,57 @@ export async function phases(steps: StepRunner, ctx: Context): Promise<void> {
     ctx.facts.push(fact);
     return fact;
   });
+
+  await steps.run(
+    'README: the load-test chart (k6 script as a Job, the k6 shim as its image)',
+    async ({ log }) => {
+      const job = 'myhotel-loadtest';
+      const at = ctx.k6Image.lastIndexOf(':');
+      // The chart pins grafana/k6, which no registry here serves: the Job runs the project's k6
+      // shim (same scripts, same `k6 run` command line). 40 iterations with think time cut to a
+      // tenth (a shim-only flag) cover every step of the smoke traffic cycle twice in seconds.
+      // It runs in the README's shell session: the cluster block's `export KUBECONFIG=…` holds.
+      const session = clusterCommands().install.filter((line) => line.startsWith('export KUBECONFIG='));
+      const printed = await runReadme(
+        [...session, ...loadTestCommands()],
+        log,
+        {
+          to: 'helm install myhotel-loadtest',
+          args: [
+            `--set image.repository=${ctx.k6Image.slice(0, at)} --set image.tag=${ctx.k6Image.slice(at + 1)}`,
+            `--set image.pullPolicy=Never --set-json 'k6.extraArgs=["--iterations=40","--sleep-scale=0.1"]'`,
+          ].join(' '),
+        },
+        300_000,
+      );
+      const status = await waitFor(
+        `job/${job} finished`,
+        async () => {
+          const j = await getJson<{ status: { succeeded?: number; failed?: number } }>([
+            '-n',
+            main.namespace,
+            'job',
+            job,
+          ]);
+          return j.status.succeeded || j.status.failed ? j.status : undefined;
+        },
+        180_000,
+        1000,
+      );
+      const output = (await kubectl(['-n', main.namespace, 'logs', `job/${job}`], { log })).stdout;
+      assert.equal(status.succeeded, 1, `the load-test Job failed:\n${output.slice(-2000)}`);
+      assert.match(printed.stdout, /exit code 0/, 'kubectl logs -f showed the end-of-test summary');
+      const contract = /contract check: (\d+) requests against openapi\/, 0 violations/.exec(output);
+      assert.ok(
+        contract && Number(contract[1]) > 0,
+        `every request conformed to openapi/:\n${output.slice(-2000)}`,
+      );
+      await helm(['uninstall', job, '-n', main.namespace, '--wait'], { log });
+      const fact = `load-test chart (README commands, image: the k6 shim): Job ${job} completed, smoke thresholds held, ${contract[1]} requests all conforming to openapi/`;
+      ctx.facts.push(fact);
+      return fact;
+    },
+  );
 
   await steps.run('Gateway API: HTTPRoute instead of the Ingress', async ({ log }) => {
     const host = 'myhotel.gateway.test';

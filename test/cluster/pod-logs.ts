@@ -33,7 +33,7 @@ export class PodLogs {
   start(): this {
     const poll = () => void this.follow().catch(() => undefined);
     poll();
-    this.timer = setInterval(poll, 1000);
+    this.timer = setInterval(poll, 2000);
     return this;
   }
 

@@ -1,13 +1,15 @@
 /**
  * npm run test:cluster — charts/myhotel on a real single-node cluster (scripts/cluster), from
- * images built out of the repository's Dockerfile:
+ * images built out of the repository's Dockerfile, driven by the README's own cluster commands
+ * (readme-commands.ts: `npm run cluster up`, the install, `npm run cluster down`):
  *
  *   install (Pod Security restricted, NetworkPolicies enforced) → helm test → the README's
  *   "Try it" flow through the ingress controller → upgrade to an image with a new migration
  *   under paced load (0 failed requests) → rollback under load → a hotel pod and the PostgreSQL
- *   pod killed under load (only bounded 503s, no acknowledged booking lost) → the Gateway API
- *   route and the ServiceMonitor → uninstall keeps the PVC and Secrets (a reinstall finds its
- *   data) → the cluster is taken down, and nothing may be left running (test/cluster/phases.ts).
+ *   pod killed under load (only bounded 503s, no acknowledged booking lost) → the load-test
+ *   chart's Job → the Gateway API route and the ServiceMonitor → uninstall keeps the PVC and
+ *   Secrets (a reinstall finds its data) → GitOps secrets mode → the cluster is taken down, and
+ *   nothing may be left running (test/cluster/phases.ts).
  *
  * MYHOTEL_CLUSTER_KEEP=1 leaves the cluster up afterwards (npm run cluster down to stop it).
  */
@@ -15,8 +17,6 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import {
-  buildImages,
-  buildTools,
   clusterState,
   DEV_TAG,
   down,
@@ -24,18 +24,19 @@ import {
   leftovers,
   own,
   ownerOtherThanMe,
-  start,
 } from '../../scripts/cluster/cluster';
-import { writeChartValues } from '../../scripts/cluster/chart-values';
 import { unsupportedHost } from '../../scripts/cluster/host-packages';
+import { importImages } from '../../scripts/cluster/images';
 import { SERVICES, serviceImage } from '../../scripts/cluster/images/services';
 import { kubectl } from '../../scripts/cluster/kube';
 import { paths } from '../../scripts/cluster/layout';
 import { errorMessage, formatDuration, StepRunner } from '../../scripts/lib/steps';
 import { Api } from './api';
+import { buildK6ShimImage } from './k6-shim-image';
 import { PodLogs } from './pod-logs';
 import { main as release } from './release';
 import { type Context, phases } from './phases';
+import { clusterCommands, runReadme } from './readme-commands';
 import { buildUpgradeImages, UPGRADE_TAG } from './upgrade-image';
 
 async function diagnose(): Promise<string> {
@@ -55,6 +56,14 @@ async function diagnose(): Promise<string> {
   return parts.join('\n\n');
 }
 
+/** The step table `npm run cluster up` printed (its per-step build and start times). */
+function upSummary(output: string): string {
+  const lines = output.split('\n');
+  const end = lines.findIndex((l) => l.startsWith('cluster up'));
+  const start = lines.slice(0, Math.max(end - 1, 0)).lastIndexOf('');
+  return end > 0 ? `\nnpm run cluster up:\n${lines.slice(start + 1, end).join('\n')}` : '';
+}
+
 async function main(): Promise<void> {
   const unsupported = unsupportedHost();
   if (unsupported) throw new Error(unsupported);
@@ -67,28 +76,43 @@ async function main(): Promise<void> {
     console.log('a cluster is running: taking it down for a fresh one');
     await down(`${paths.root}/down.log`);
   }
-  await fs.rm(paths.logs, { recursive: true, force: true });
-  const steps = new StepRunner({ logDir: paths.logs, retry: 'npm run test:cluster' });
-  const podLogs = new PodLogs(release.namespace, path.join(paths.logs, 'pods'));
+  // `npm run cluster up` empties paths.logs: the test's own logs go next to it
+  const testLogs = path.join(paths.root, 'test-logs');
+  await fs.rm(testLogs, { recursive: true, force: true });
+  const steps = new StepRunner({ logDir: testLogs, retry: 'npm run test:cluster' });
+  const podLogs = new PodLogs(release.namespace, path.join(testLogs, 'pods'));
+  const readme = clusterCommands();
   const ctx: Context = {
     podLogs,
     api: new Api(endpoints().ingressUrl),
     actors: { admin: '', staff: '', rooms: [] },
     acknowledged: [],
     facts: [],
+    k6Image: '',
   };
   let failure: unknown;
   try {
-    const built = await buildTools(steps);
-    const images = await buildImages(steps, built);
-    await steps.run(`upgrade images (tag ${UPGRADE_TAG}: one more migration)`, async ({ log }) => {
-      await buildUpgradeImages(log);
-      return SERVICES.map((s) => serviceImage(s, UPGRADE_TAG)).join(', ');
-    });
-    images.chart.push(...SERVICES.map((s) => serviceImage(s, UPGRADE_TAG)));
-    await start(steps, built, images);
+    let upOutput = '';
+    await steps.run(
+      `README: ${readme.up} (builds or reuses everything, starts the cluster)`,
+      async ({ log }) => {
+        upOutput = (await runReadme([readme.up], log)).stdout;
+        return `ingress on ${endpoints().ingressUrl}`;
+      },
+    );
+    console.log(upSummary(upOutput));
+    ctx.api = new Api(endpoints().ingressUrl);
+    await steps.run(
+      `upgrade images (tag ${UPGRADE_TAG}: one more migration) and the k6 shim image, imported`,
+      async ({ log }) => {
+        await buildUpgradeImages(log);
+        ctx.k6Image = await buildK6ShimImage(log);
+        const images = [...SERVICES.map((s) => serviceImage(s, UPGRADE_TAG)), ctx.k6Image];
+        await importImages(images, log);
+        return images.join(', ');
+      },
+    );
     podLogs.start();
-    await writeChartValues(DEV_TAG);
     ctx.facts.push(
       'node Ready (kubelet, containerd, kube-proxy, kube-router, CoreDNS, Traefik) in a network namespace with no route out',
     );
@@ -105,11 +129,14 @@ async function main(): Promise<void> {
       console.log('MYHOTEL_CLUSTER_KEEP=1: the cluster stays up (npm run cluster down to stop it)');
     } else {
       await steps
-        .run('cluster down (nothing may be left running)', async ({ log }) => {
-          const report = await down(log);
+        .run(`README: ${readme.down} (nothing may be left running)`, async ({ log }) => {
+          const printed = await runReadme([readme.down], log).catch(async (err: unknown) => {
+            await down(log); // whatever happened, nothing stays up
+            throw err;
+          });
           const left = await leftovers();
           assert.deepEqual(left, [], 'left behind by down');
-          return `${report.swept} processes swept, ${report.unmounted} mounts removed, host restored: ${report.restored.join(', ') || 'nothing to do'}`;
+          return printed.stdout.trim().split('\n').at(-1);
         })
         .catch((err: unknown) => {
           failure ??= err;

@@ -39,7 +39,9 @@ function registerMigration(dataSource: string): string {
     throw new Error('services/hotel/src/data/data-source.ts: no `const hotelMigrations = [...]` to extend');
   return `import { ${UPGRADE_MIGRATION} } from '../../migrations/${UPGRADE_MIGRATION}';\n${dataSource.replace(
     list,
-    (_, declaration: string, items: string) => `${declaration}${items.trim()}, ${UPGRADE_MIGRATION}]`,
+    // a trailing comma (prettier's multi-line list) would otherwise leave a hole in the array
+    (_, declaration: string, items: string) =>
+      `${declaration}${items.trim().replace(/,$/, '')}, ${UPGRADE_MIGRATION}]`,
   )}`;
 }
 
