@@ -107,8 +107,12 @@ describe('webhook subscriptions', () => {
     const list = await h.http.get('/api/webhooks').set(h.admin.auth).expect(200);
     expect(list.body.items.map((w: { id: string }) => w.id)).toEqual([id]);
     await h.http.delete(`/api/webhooks/${id}`).set(h.admin.auth).expect(204);
+    // Gone: every operation on it answers 404.
     expectProblem(await h.http.get(`/api/webhooks/${id}`).set(h.admin.auth), 404);
+    expectProblem(await h.http.patch(`/api/webhooks/${id}`).set(h.admin.auth).send({ enabled: true }), 404);
     expectProblem(await h.http.delete(`/api/webhooks/${id}`).set(h.admin.auth), 404);
+    expectProblem(await h.http.post(`/api/webhooks/${id}/rotate-secret`).set(h.admin.auth), 404);
+    expectProblem(await h.http.get(`/api/webhooks/${id}/deliveries`).set(h.admin.auth), 404);
   });
 
   it('refuse URLs that are not http(s), carry credentials or name non-public hosts (unless allowed)', async () => {
