@@ -119,6 +119,7 @@ async function changeBooking(
             guests: { from: booking.guests, to: change.guests },
             total_price: { from: booking.totalPrice, to: after!.totalPrice },
           },
+          booking: after,
         },
         notice,
       ),

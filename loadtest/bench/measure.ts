@@ -7,6 +7,7 @@ import autocannon from 'autocannon';
 import { passwordHashCost } from '@myhotel/auth';
 import { pacedRun, type PacedRequest, type PacedResult } from './paced';
 import { log, type BenchStack } from './stack';
+import { measureWebhookOverhead, type WebhookOverhead } from './webhooks';
 
 export const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 export const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -35,6 +36,8 @@ export interface Measurements {
   results: Measurement[];
   paced: PacedResult[];
   argon2: Argon2Cost;
+  /** Booking creation without and with a webhook subscriber. */
+  webhooks?: WebhookOverhead;
 }
 
 interface RequestSpec {
@@ -252,8 +255,12 @@ export async function measureAll(stack: BenchStack): Promise<Measurements> {
   const results = await measureReads(stack);
   const bookings = await measureBookings(stack);
   if (bookings.closed) results.push(bookings.closed);
+  const webhooks =
+    !only || 'POST /api/bookings (webhooks)'.includes(only)
+      ? await measureWebhookOverhead(stack, seconds)
+      : undefined;
   const argon2 = await measureArgon2();
   const login = await measureLogin(stack);
   if (login) results.push(login);
-  return { results, paced: bookings.paced, argon2 };
+  return { results, paced: bookings.paced, argon2, webhooks };
 }

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { Measurement, Measurements } from './measure';
+import type { PacedResult } from './paced';
 import type { BenchDataSet } from './seed';
 import { repoRoot } from './stack';
 
@@ -77,6 +78,7 @@ ${report.results
   )
   .join('\n')}
 
+${renderWebhooks(report)}
 Login is bound by argon2id by design (m = ${report.argon2.memoryCost} KiB, t = ${report.argon2.timeCost}, p = ${report.argon2.parallelism};
 ${report.argon2.msPerHash} ms per hash on this machine): ${report.results
     .filter((r) => r.name === 'POST /api/auth/login')
@@ -87,6 +89,27 @@ ${report.argon2.msPerHash} ms per hash on this machine): ${report.results
     .join('')}.
 
 ${renderTargets(report, byName)}
+`;
+}
+
+/** Booking creation without and with a webhook subscriber (loadtest/bench/webhooks.ts). */
+function renderWebhooks(report: Report): string {
+  const w = report.webhooks;
+  if (!w) return '';
+  const row = (label: string, r: PacedResult) =>
+    `| ${label} | ${r.rate} | ${r.p50} | ${r.p99} | ${r.max} | ${r.non2xx + r.errors} |`;
+  const ratio = Math.round((w.with.p99 / w.without.p99) * 100);
+  return `Booking creation with webhooks: the same open loop at ${w.rate} req/s without and with one
+subscription (a receiver on loopback answering 204), ${w.rounds} alternating rounds each, the median
+round by p99 shown. With it, each booking's transaction also queues a delivery and the hotel
+process's worker sends it (${w.delivered} delivered; the outbox drained within ${w.maxDrainMs} ms of a round's end):
+
+| load | req/s | p50 ms | p99 ms | max ms | non-2xx |
+| --- | ---: | ---: | ---: | ---: | ---: |
+${row('open loop, no webhook subscriber', w.without)}
+${row('open loop, one webhook subscriber', w.with)}
+
+p99 with / without: ${ratio} % (target: at most 110 %).
 `;
 }
 
@@ -101,6 +124,9 @@ function renderTargets(
       ? Math.round((availability.full.requestsPerSecond / availability.bare.requestsPerSecond) * 100)
       : undefined;
   const at200 = report.paced.find((r) => r.rate === 200);
+  const webhookRatio = report.webhooks
+    ? Math.round((report.webhooks.with.p99 / report.webhooks.without.p99) * 100)
+    : undefined;
   const verdict = (met: boolean | undefined) => (met === undefined ? 'not measured' : met ? 'met' : 'missed');
   return `## Targets
 
@@ -108,6 +134,7 @@ function renderTargets(
 | --- | ---: | --- |
 | availability, full stack ≥ 60 % of the bare server | ${ratio ?? '—'} % | ${verdict(ratio === undefined ? undefined : ratio >= 60)} |
 | booking creation p99 < 25 ms at 200 req/s | ${at200 ? `${at200.p99} ms` : '—'} | ${verdict(at200 ? at200.p99 < 25 : undefined)} |
+| booking creation p99 with a webhook subscriber ≤ 110 % of without | ${webhookRatio === undefined ? '—' : `${webhookRatio} %`} | ${verdict(webhookRatio === undefined ? undefined : webhookRatio <= 110)} |
 
 ## What was changed, and what limits the numbers
 

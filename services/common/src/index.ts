@@ -19,3 +19,5 @@ export * from './jwks';
 export * from './service-main';
 export * from './route-matcher-cache';
 export * from './request-validation';
+export * from './public-http';
+export * from './standard-webhooks';
