@@ -22,13 +22,25 @@ export interface ServiceBuild {
   log: string;
 }
 
+/**
+ * buildah's RUN steps get an open-files limit of 1024, and the Dockerfile's `npm ci` with an empty
+ * npm cache (a cold CI machine) opens more at once: EMFILE. They get this machine's hard limit.
+ */
+async function openFilesLimit(): Promise<string> {
+  const hard = (await exec('sh', ['-c', 'ulimit -Hn'])).stdout.trim();
+  return hard === 'unlimited' ? '1048576' : hard;
+}
+
 export async function buildServiceImages({ context, tag, log }: ServiceBuild): Promise<void> {
+  const nofile = await openFilesLimit();
   for (const service of SERVICES) {
     await exec(
       'buildah',
       [
         'bud',
         '--layers',
+        '--ulimit',
+        `nofile=${nofile}:${nofile}`,
         '--pull-never',
         '--isolation',
         'chroot',
