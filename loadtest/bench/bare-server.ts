@@ -133,7 +133,7 @@ async function changeBooking(
   }
 }
 
-createServer(async (req, res) => {
+const server = createServer(async (req, res) => {
   try {
     const url = new URL(req.url ?? '/', 'http://bare');
     const booking = /^\/api\/bookings\/([0-9a-f-]{36})$/.exec(url.pathname);
@@ -153,3 +153,8 @@ createServer(async (req, res) => {
     res.writeHead(500).end(String(err));
   }
 }).listen(Number(process.env.PORT), '127.0.0.1');
+// A clean exit on SIGTERM, so that --cpu-prof (BENCH_PROFILE=1) writes its profile.
+process.once('SIGTERM', () => {
+  server.closeAllConnections();
+  server.close(() => void pool.end().then(() => process.exit(0)));
+});

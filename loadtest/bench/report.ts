@@ -2,7 +2,8 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import type { Measurement, Measurements } from './measure';
+import type { Measurement } from './autocannon-run';
+import type { Measurements } from './measure';
 import type { BenchDataSet } from './seed';
 import { repoRoot } from './stack';
 

@@ -5,10 +5,15 @@
  *
  * BENCH_SECONDS (default 10) per measurement, BENCH_CONNECTIONS (default 16).
  * For profiling: BENCH_ONLY=<substring of a row name> measures only matching rows (and does not
- * rewrite BENCHMARKS.*), BENCH_PROFILE=1 writes V8 CPU profiles of the services to
- * bench-results/profiles/, BENCH_PG_FLAGS adds PostgreSQL settings (e.g. "-c synchronous_commit=off").
+ * rewrite BENCHMARKS.*), BENCH_PROFILE=1 writes V8 CPU profiles of the servers to
+ * bench-results/profiles/<auth|hotel|bare>.cpuprofile (summarised by profile-summary.ts),
+ * BENCH_PG_FLAGS adds PostgreSQL settings (e.g. "-c synchronous_commit=off").
+ * For an optimisation's before/after pair: BENCH_COMPARE=<another checkout with its
+ * node_modules> runs that checkout's hotel beside this one and measures each selected row on
+ * both in turns, BENCH_ROUNDS times (medians printed; BENCHMARKS.* are not rewritten).
  */
-import { connections, measureAll, only, seconds } from './measure';
+import { connections, seconds } from './autocannon-run';
+import { measureAll, only } from './measure';
 import { machine, writeReport } from './report';
 import { dbPoolMax, log, startBenchStack } from './stack';
 
@@ -18,7 +23,7 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stack.stop().then(() => process.exit(130)));
   try {
     const measurements = await measureAll(stack);
-    if (only) return;
+    if (only || stack.before) return;
     const durationSeconds = Math.round((Date.now() - started) / 1000);
     writeReport({
       machine: machine(stack.pgVersion),

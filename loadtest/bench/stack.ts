@@ -19,17 +19,28 @@ import {
   type NodeProcess,
 } from '../../tooling/node-process';
 import { startEmbeddedPostgres } from '../../tooling/embedded-postgres';
+import type { Target, TargetName } from './autocannon-run';
 import { seedBenchData, type BenchDataSet } from './seed';
 
 export const repoRoot = join(__dirname, '..', '..');
 export const log = (line: string) => console.log(`[bench] ${line}`);
 const profileDir = join(repoRoot, 'bench-results', 'profiles');
 export const dbPoolMax = 10;
+/**
+ * BENCH_COMPARE=<another checkout, with its node_modules>: its hotel service runs beside this
+ * one on the same database, and each measured row is measured on both (before/after pairs
+ * of one run, for an optimisation's commit).
+ */
+const compareWith = process.env.BENCH_COMPARE;
 
 export interface BenchStack {
-  auth: string;
-  full: string;
-  bare: string;
+  /** The auth service (full stack). */
+  auth: Target;
+  /** The hotel service (full stack). */
+  full: Target;
+  bare: Target;
+  /** With BENCH_COMPARE: the hotel service of another checkout, measured beside this one. */
+  before?: Target;
   tokens: { admin: string; staff: string; guest: string };
   /** Rooms that can be booked (not in maintenance), by number. */
   roomIds: string[];
@@ -119,11 +130,16 @@ export async function startBenchStack(): Promise<BenchStack> {
     await Promise.all(servers.map((server) => stopNodeProcess(server)));
     await postgres.stop().catch(() => undefined);
   };
-  // The services as in production, with their JSON request logs discarded (errors shown).
-  const options = {
-    output: 'errors',
-    nodeOptions: process.env.BENCH_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
-  } as const;
+  // The services as in production, with their JSON request logs discarded (errors shown);
+  // with BENCH_PROFILE=1, each writes bench-results/profiles/<name>.cpuprofile when it stops.
+  const options = (name: string) =>
+    ({
+      output: 'errors',
+      nodeOptions:
+        process.env.BENCH_PROFILE === '1'
+          ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`]
+          : [],
+    }) as const;
   try {
     const database = await bootstrapServer(postgres.url(), { auth: 'bench-auth', hotel: 'bench-hotel' });
     const authUrl = database.urlFor('auth');
@@ -142,7 +158,7 @@ export async function startBenchStack(): Promise<BenchStack> {
 
     const production = { NODE_ENV: 'production', LOG_LEVEL: 'info', DB_POOL_MAX: String(dbPoolMax), ...jwt };
     const authService = await startService('auth', {
-      ...options,
+      ...options('auth'),
       env: {
         ...process.env,
         ...production,
@@ -154,18 +170,26 @@ export async function startBenchStack(): Promise<BenchStack> {
       },
     });
     servers.push(authService);
-    const hotel = await startService('hotel', {
-      ...options,
-      env: {
-        ...process.env,
-        ...production,
-        DATABASE_URL: hotelUrl,
-        JWKS_URL: `${authService.base}/.well-known/jwks.json`,
-      },
-    });
+    const hotelEnv = {
+      ...process.env,
+      ...production,
+      DATABASE_URL: hotelUrl,
+      JWKS_URL: `${authService.base}/.well-known/jwks.json`,
+    };
+    const hotel = await startService('hotel', { ...options('hotel'), env: hotelEnv });
     servers.push(hotel);
+    const before = compareWith
+      ? await startNodeProcess({
+          ...options('hotel-before'),
+          name: 'hotel (before)',
+          root: compareWith,
+          script: join('services', 'hotel', 'src', 'main.ts'),
+          env: hotelEnv,
+        })
+      : undefined;
+    if (before) servers.push(before);
     const bare = await startNodeProcess({
-      ...options,
+      ...options('bare'),
       name: 'bare server',
       script: 'loadtest/bench/bare-server.ts',
       env: { ...process.env, DATABASE_URL: hotelUrl, DB_POOL_MAX: String(dbPoolMax) },
@@ -174,12 +198,17 @@ export async function startBenchStack(): Promise<BenchStack> {
     });
     servers.push(bare);
 
-    const auth = authService.base;
+    const target = (name: TargetName, server: NodeProcess): Target => ({
+      name,
+      base: server.base,
+      pid: server.child.pid,
+    });
     return {
-      auth,
-      full: hotel.base,
-      bare: bare.base,
-      tokens: await benchTokens(auth),
+      auth: target('full', authService),
+      full: target('full', hotel),
+      bare: target('bare', bare),
+      before: before && target('before', before),
+      tokens: await benchTokens(authService.base),
       roomIds: await bookableRoomIds(hotelUrl),
       changeable: await changeableBookings(hotelUrl),
       dataSet,
