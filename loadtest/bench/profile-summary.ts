@@ -25,8 +25,8 @@ const socketIo = /^node:(net|internal\/stream_base_commons)$/;
 /** The pipeline's layers, each by the packages and files it runs in (first match wins). */
 const layers: Array<[string, RegExp]> = [
   [
-    'logging (pino, pino-http, redaction)',
-    /^(pino|pino-http|pino-std-serializers|@pinojs\/.*|sonic-boom|thread-stream|services\/common\/src\/logger\.ts)$/,
+    'logging (pino, request log, redaction)',
+    /^(pino|pino-std-serializers|@pinojs\/.*|sonic-boom|thread-stream|services\/common\/src\/(logger|request-log)\.ts)$/,
   ],
   ['metrics (prom-client)', /^(prom-client|tdigest|bintrees|services\/common\/src\/metrics\.ts)$/],
   ['security headers (helmet), CORS', /^(helmet|cors|services\/common\/src\/cors\.ts)$/],

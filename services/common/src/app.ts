@@ -8,7 +8,7 @@ import { corsPolicy } from './cors';
 import type { Lifecycle } from './lifecycle';
 import { rejectNulCharacters } from './reject-nul-characters';
 import { verifyJsonBody } from './json-body';
-import { httpLogger } from './logger';
+import { httpLogger } from './request-log';
 import type { Metrics } from './metrics';
 import { notFoundHandler, problemHandler } from './problem';
 import { requestValidationOptions } from './request-validation';

@@ -9,6 +9,7 @@ export * from './reject-nul-characters';
 export * from './json-body';
 export * from './lifecycle';
 export * from './logger';
+export * from './request-log';
 export * from './metrics';
 export * from './pagination';
 export * from './preconditions';
