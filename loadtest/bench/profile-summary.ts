@@ -32,7 +32,7 @@ const layers: Array<[string, RegExp]> = [
   ['security headers (helmet), CORS', /^(helmet|cors|services\/common\/src\/cors\.ts)$/],
   [
     'request validation (express-openapi-validator, ajv), body checks',
-    /^(express-openapi-validator|ajv|ajv-formats|ajv-draft-04|fast-uri|fast-deep-equal|json-schema-traverse|path-to-regexp|media-typer|content-type|services\/common\/src\/(request-validation|route-matcher-cache|reject-nul-characters|json-body)\.ts)$/,
+    /^(express-openapi-validator|ajv|ajv-formats|ajv-draft-04|fast-uri|fast-deep-equal|json-schema-traverse|path-to-regexp|media-typer|content-type|services\/common\/src\/(request-validation|route-lookup|reject-nul-characters|json-body)\.ts)$/,
   ],
   ['token verification (jose)', /^(jose|services\/common\/src\/(auth|jwks)\.ts)$/],
   ['query runner (TypeORM)', /^(typeorm|services\/common\/src\/(db|sql|pagination)\.ts)$/],

@@ -18,5 +18,4 @@ export * from './spec';
 export * from './sql';
 export * from './jwks';
 export * from './service-main';
-export * from './route-matcher-cache';
 export * from './request-validation';
