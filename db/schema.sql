@@ -120,6 +120,7 @@ CREATE INDEX bookings_created_at_idx ON hotel.bookings USING btree (created_at D
 CREATE INDEX bookings_guest_id_created_at_idx ON hotel.bookings USING btree (guest_id, created_at DESC, id DESC);
 CREATE UNIQUE INDEX bookings_reference_key ON hotel.bookings USING btree (reference);
 CREATE INDEX bookings_room_id_check_in_idx ON hotel.bookings USING btree (room_id, check_in);
+CREATE INDEX bookings_status_check_in_idx ON hotel.bookings USING btree (status, check_in);
 CREATE INDEX bookings_status_created_at_idx ON hotel.bookings USING btree (status, created_at DESC, id DESC);
 CREATE INDEX bookings_updated_at_idx ON hotel.bookings USING btree (updated_at, id);
 CREATE INDEX bookings_user_id_created_at_idx ON hotel.bookings USING btree (user_id, created_at DESC, id DESC);

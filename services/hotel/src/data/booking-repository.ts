@@ -108,13 +108,16 @@ const bookingColumns = `
   b.created_by AS "createdBy", b.cancelled_at AS "cancelledAt", b.version,
   b.created_at AS "createdAt", b.updated_at AS "updatedAt"`;
 
-/** A booking with its room number, guest summary and check records (and `extra` select items). */
-const detailsSelect = (extra?: string) => `
+/**
+ * A booking with its room number, guest summary and check records (and `extra` select items);
+ * `bookings`: where the bookings come from (the table, or a subquery of it aliased b).
+ */
+const detailsSelect = (extra?: string, bookings = 'hotel.bookings b') => `
   SELECT ${bookingColumns}, r.number AS "roomNumber", (b.check_out - b.check_in) AS nights,
     g.name AS "guestName", g.email AS "guestEmail",
     ci.performed_by AS "ciBy", ci.performed_at AS "ciAt", co.performed_by AS "coBy", co.performed_at AS "coAt"
     ${extra ? `, ${extra}` : ''}
-  FROM hotel.bookings b
+  FROM ${bookings}
   JOIN hotel.rooms r ON r.id = b.room_id
   JOIN hotel.guests g ON g.id = b.guest_id
   LEFT JOIN hotel.check_ins ci ON ci.booking_id = b.id
@@ -146,6 +149,9 @@ const guestsByPrefix = (pattern: string) => `ARRAY(
   WHERE lower(g.name) COLLATE "C" LIKE lower(${pattern}) ESCAPE '\\'
      OR lower(g.email) COLLATE "C" LIKE lower(${pattern}) ESCAPE '\\')`;
 
+/** The longest stay, in nights (the bookings_stay_length_check constraint). */
+const longestStay = 30;
+
 /** A filtered, keyset-paginated page of bookings in the filter's sort (`limit + 1` rows). */
 export function bookingListQuery(filter: BookingFilter): PageQuery {
   const where: string[] = [];
@@ -155,7 +161,12 @@ export function bookingListQuery(filter: BookingFilter): PageQuery {
   if (filter.guestId !== undefined) where.push(`b.guest_id = ${param(filter.guestId)}`);
   if (filter.status !== undefined) where.push(`b.status = ${param(filter.status)}`);
   if (filter.roomId !== undefined) where.push(`b.room_id = ${param(filter.roomId)}`);
-  if (filter.from !== undefined) where.push(`b.check_out > ${param(filter.from)}::date`);
+  if (filter.from !== undefined) {
+    const from = param(filter.from);
+    // Implied by check_out > from (a stay is at most longestStay nights): bounds the index
+    // range over check_in, so the window reads only the stays that can overlap it.
+    where.push(`b.check_out > ${from}::date`, `b.check_in > ${from}::date - ${longestStay}`);
+  }
   if (filter.to !== undefined) where.push(`b.check_in < ${param(filter.to)}::date`);
   if (filter.updatedSince !== undefined)
     where.push(`b.updated_at > ${param(filter.updatedSince)}::timestamptz`);
@@ -165,6 +176,19 @@ export function bookingListQuery(filter: BookingFilter): PageQuery {
       filter.search.reference === undefined
         ? byGuest
         : `(b.reference = ${param(filter.search.reference)} OR ${byGuest})`,
+    );
+  }
+  if (filter.from !== undefined && filter.to !== undefined) {
+    // A window of dates: its bookings are read first (an index range, see
+    // bookings_status_check_in_idx), then sorted. Left to itself the planner walks the sort's
+    // index and filters by date, expecting matches spread evenly over it; they are not (a
+    // booking is made shortly before its stay), so it read every booking of the status on a
+    // window with few matches (OFFSET 0 keeps the subquery from being flattened).
+    const windowed = `(SELECT * FROM hotel.bookings b WHERE ${where.join(' AND ')} OFFSET 0) b`;
+    return bookingOrders.pageQuery(
+      filter,
+      { values, param },
+      (page) => `${detailsSelect(page.cursorColumn, windowed)} ${page.where([])} ${page.orderByLimit}`,
     );
   }
   return bookingOrders.pageQuery(
