@@ -180,16 +180,16 @@ export function bookingListQuery(filter: BookingFilter): PageQuery {
   }
   if (filter.from !== undefined && filter.to !== undefined) {
     // A window of dates: its bookings are read first (an index range, see
-    // bookings_status_check_in_idx), then sorted. Left to itself the planner walks the sort's
-    // index and filters by date, expecting matches spread evenly over it; they are not (a
-    // booking is made shortly before its stay), so it read every booking of the status on a
-    // window with few matches (OFFSET 0 keeps the subquery from being flattened).
-    const windowed = `(SELECT * FROM hotel.bookings b WHERE ${where.join(' AND ')} OFFSET 0) b`;
-    return bookingOrders.pageQuery(
-      filter,
-      { values, param },
-      (page) => `${detailsSelect(page.cursorColumn, windowed)} ${page.where([])} ${page.orderByLimit}`,
-    );
+    // bookings_status_check_in_idx; OFFSET 0 keeps the subquery from being flattened), then
+    // the page of them is sorted and cut, and only the page is joined to its room, guest and
+    // check records. Left to itself the planner walks the sort's index and filters by date,
+    // expecting matches spread evenly over it; they are not (a booking is made shortly before
+    // its stay), so it read every booking of the status on a window with few matches.
+    return bookingOrders.pageQuery(filter, { values, param }, (page) => {
+      const windowed = `(SELECT b.* FROM (SELECT * FROM hotel.bookings b ${page.where(where)} OFFSET 0) b
+        ${page.orderByLimit}) b`;
+      return `${detailsSelect(page.cursorColumn, windowed)} ${page.orderByLimit}`;
+    });
   }
   return bookingOrders.pageQuery(
     filter,
