@@ -1,13 +1,22 @@
 /**
  * What the benchmark measures: the rows on the full stack and the bare server side by side
- * (autocannon, closed loop), booking creation (closed loop, then open loop at fractions of
- * the measured capacity), and login, which argon2id bounds by design.
+ * (autocannon, closed loop), token refresh, booking creation (closed loop on both, then open
+ * loop at fractions of the full stack's measured capacity), login, which argon2id bounds by
+ * design, and last the scaling table (scale.ts), which reseeds the database.
  */
 import { loadavg } from 'node:os';
 import { passwordHashCost } from '@myhotel/auth';
-import { measure, seconds, type Measurement, type RequestSpec, type Target } from './autocannon-run';
+import {
+  connections,
+  measure,
+  seconds,
+  type Measurement,
+  type RequestSpec,
+  type Target,
+} from './autocannon-run';
 import { pacedRun, type PacedRequest, type PacedResult } from './paced';
 import { availabilityPath, bearer, isoDay, readRows, type Row } from './read-rows';
+import { measureScaling, type ScaleResult } from './scale';
 import { log, type BenchStack } from './stack';
 
 /** BENCH_ONLY: measure only the rows whose name contains it (for profiling and comparisons). */
@@ -27,6 +36,7 @@ export interface Measurements {
   results: Measurement[];
   paced: PacedResult[];
   argon2: Argon2Cost;
+  scaling: ScaleResult[];
 }
 
 /** JIT, pools and caches of a server warm before anything is measured on it. */
@@ -84,12 +94,17 @@ async function compareRows(stack: BenchStack, before: Target, rows: Row[]): Prom
   return results;
 }
 
-/** Booking creation on the full stack: open loop at 200 and 400/s, then as fast as it goes. */
-async function measureBookings(
-  stack: BenchStack,
-): Promise<{ paced: PacedResult[]; closed: Measurement | undefined }> {
-  if (!selected('POST /api/bookings')) return { paced: [], closed: undefined };
-  // Distinct (room, night) per request, beyond the seeded year: no conflicts.
+/** The fractions of the full stack's measured booking capacity the open-loop rows run at. */
+const pacedFractions = [0.25, 0.5];
+
+/**
+ * Booking creation: closed loop on the full stack (its capacity) and on the bare server (the
+ * same transaction with no framework), then the full stack in open loop at fractions of the
+ * capacity it just measured, so that the paced rows mean the same load on any machine.
+ */
+async function measureBookings(stack: BenchStack): Promise<{ paced: PacedResult[]; closed: Measurement[] }> {
+  if (!selected('POST /api/bookings')) return { paced: [], closed: [] };
+  // Distinct (room, night) per request, beyond the seeded stays: no conflicts.
   let sequence = 0;
   const nextBooking = () => {
     const n = sequence++;
@@ -108,23 +123,56 @@ async function measureBookings(
     headers,
     body: nextBooking(),
   });
-  const paced: PacedResult[] = [];
-  await pacedRun(stack.full.base, 100, 3, booking); // JIT warm-up of the booking path
-  for (const rate of [200, 400]) {
-    const result = await pacedRun(stack.full.base, rate, seconds, booking);
-    log(
-      `POST /api/bookings [full, open loop @${rate}/s]: p50 ${result.p50} ms, p99 ${result.p99} ms, max ${result.max} ms, ok ${result.ok}, non-2xx ${result.non2xx}, errors ${result.errors}`,
-    );
-    paced.push(result);
-  }
+  // JIT warm-up of the booking path (the full stack's first booking also makes the guest's profile).
+  for (const target of [stack.full, stack.bare]) await pacedRun(target.base, 100, 3, booking);
   const spec: RequestSpec = {
     method: 'POST',
     path: () => '/api/bookings',
     body: nextBooking,
     headers: bearer(stack.tokens.guest),
   };
-  const closed = await measure('POST /api/bookings', stack.full, spec);
-  return { paced, closed };
+  const full = await measure('POST /api/bookings', stack.full, spec);
+  const bare = await measure('POST /api/bookings', stack.bare, spec);
+  const paced: PacedResult[] = [];
+  for (const fraction of pacedFractions) {
+    const rate = Math.max(1, Math.round(full.requestsPerSecond * fraction));
+    const result = { ...(await pacedRun(stack.full.base, rate, seconds, booking)), fraction };
+    log(
+      `POST /api/bookings [full, open loop @${rate}/s = ${fraction * 100} % of capacity]: p50 ${result.p50} ms, p99 ${result.p99} ms, max ${result.max} ms, ok ${result.ok}, non-2xx ${result.non2xx}, errors ${result.errors}`,
+    );
+    paced.push(result);
+  }
+  return { paced, closed: [full, bare] };
+}
+
+/**
+ * Token refresh (rotation: each refresh token is used once and answered with the next), on
+ * the auth service: a pool of sessions, each request taking one token and putting back the
+ * one it gets. No bare row: the bare server is the hotel's SQL only.
+ */
+async function measureRefresh(stack: BenchStack): Promise<Measurement | undefined> {
+  if (!selected('POST /api/auth/refresh')) return undefined;
+  const post = async (path: string, body: unknown) =>
+    fetch(`${stack.auth.base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const tokens: string[] = [];
+  for (let i = 0; i < 2 * connections; i++) {
+    const account = { email: `refresh${i}@bench.example`, password: `bench-refresh-password-${i}` };
+    await post('/api/auth/register', { name: `Refresh ${i}`, ...account });
+    const login = (await (await post('/api/auth/login', account)).json()) as { refresh_token: string };
+    tokens.push(login.refresh_token);
+  }
+  return measure('POST /api/auth/refresh', stack.auth, {
+    method: 'POST',
+    path: () => '/api/auth/refresh',
+    body: () => JSON.stringify({ refresh_token: tokens.shift() }),
+    onResponse: (status, body) => {
+      if (status === 200) tokens.push((JSON.parse(body) as { refresh_token: string }).refresh_token);
+    },
+  });
 }
 
 /** The cost of one argon2id hash on this machine, which bounds logins per second. */
@@ -169,14 +217,23 @@ export async function measureAll(stack: BenchStack): Promise<Measurements> {
   const rows = readRows(stack);
   if (stack.before) {
     for (const target of [stack.before, stack.full]) await warmUp(target, stack);
-    return { results: await compareRows(stack, stack.before, rows), paced: [], argon2: { msPerHash: 0 } };
+    return {
+      results: await compareRows(stack, stack.before, rows),
+      paced: [],
+      argon2: { msPerHash: 0 },
+      scaling: [],
+    };
   }
   for (const target of [stack.full, stack.bare]) await warmUp(target, stack);
   const results = await measureRows(stack, rows);
+  const refresh = await measureRefresh(stack);
+  if (refresh) results.push(refresh);
   const bookings = await measureBookings(stack);
-  if (bookings.closed) results.push(bookings.closed);
+  results.push(...bookings.closed);
   const argon2 = await measureArgon2();
   const login = await measureLogin(stack);
   if (login) results.push(login);
-  return { results, paced: bookings.paced, argon2 };
+  // Last: it reseeds the database at each size.
+  const scaling = only ? [] : await measureScaling(stack);
+  return { results, paced: bookings.paced, argon2, scaling };
 }

@@ -2,6 +2,8 @@ import { Agent, request } from 'node:http';
 
 export interface PacedResult {
   rate: number;
+  /** The fraction of the measured closed-loop capacity the rate is. */
+  fraction?: number;
   sent: number;
   ok: number;
   non2xx: number;

@@ -25,7 +25,7 @@ export const availabilityPath = (limit?: number) => () => {
 };
 
 /** Confirmed bookings of a two-week window between two months ago and three months ahead. */
-const bookingListPath = () => {
+export const bookingListPath = () => {
   const start = Math.floor(Math.random() * 150) - 60;
   return `/api/bookings?status=confirmed&from=${isoDay(start)}&to=${isoDay(start + 14)}&limit=20`;
 };
@@ -78,6 +78,12 @@ export function readRows(stack: BenchStack): Row[] {
       name: 'GET /api/rooms/{id}',
       service: 'hotel',
       spec: { path: () => `/api/rooms/${pick(stack.roomIds)}` },
+    },
+    { name: 'GET /api/rooms?limit=100', service: 'hotel', spec: { path: () => '/api/rooms?limit=100' } },
+    {
+      name: 'GET /api/notifications (guest)',
+      service: 'hotel',
+      spec: { path: () => '/api/notifications', headers: bearer(stack.tokens.guest) },
     },
     {
       name: 'GET /api/bookings (staff, filtered)',

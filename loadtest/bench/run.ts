@@ -3,7 +3,8 @@
  * by side in one run, on an embedded PostgreSQL with a realistic data set. Writes
  * BENCHMARKS.md and BENCHMARKS.json. Loopback only; every measurement is time-bounded.
  *
- * BENCH_SECONDS (default 10) per measurement, BENCH_CONNECTIONS (default 16).
+ * BENCH_SECONDS (default 10) per measurement, BENCH_CONNECTIONS (default 16); the scaling
+ * table (scale.ts) runs two data sizes, three with `npm run bench -- --scale`.
  * For profiling: BENCH_ONLY=<substring of a row name> measures only matching rows (and does not
  * rewrite BENCHMARKS.*), BENCH_PROFILE=1 writes V8 CPU profiles of the servers to
  * bench-results/profiles/<auth|hotel|bare>.cpuprofile (summarised by profile-summary.ts),
@@ -12,6 +13,7 @@
  * node_modules> runs that checkout's hotel beside this one and measures each selected row on
  * both in turns, BENCH_ROUNDS times (medians printed; BENCHMARKS.* are not rewritten).
  */
+import { loadavg } from 'node:os';
 import { connections, seconds } from './autocannon-run';
 import { measureAll, only } from './measure';
 import { machine, writeReport } from './report';
@@ -19,6 +21,10 @@ import { dbPoolMax, log, startBenchStack } from './stack';
 
 async function main(): Promise<void> {
   const started = Date.now();
+  // The machine is shared: the load average during the run goes into the report.
+  const loadAverage = [loadavg()[0]!];
+  const sampler = setInterval(() => loadAverage.push(loadavg()[0]!), 10_000);
+  sampler.unref();
   const stack = await startBenchStack();
   process.once('SIGINT', () => void stack.stop().then(() => process.exit(130)));
   try {
@@ -30,6 +36,7 @@ async function main(): Promise<void> {
       dataSet: stack.dataSet,
       settings: { seconds, connections, dbPoolMax, logLevel: 'info' },
       ...measurements,
+      loadAverage: loadAverage.map((value) => Math.round(value * 100) / 100),
       durationSeconds,
     });
     log(`wrote BENCHMARKS.md and BENCHMARKS.json in ${durationSeconds} s`);

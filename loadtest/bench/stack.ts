@@ -21,6 +21,7 @@ import {
 import { startEmbeddedPostgres } from '../../tooling/embedded-postgres';
 import type { Target, TargetName } from './autocannon-run';
 import { seedBenchData, type BenchDataSet } from './seed';
+import { subjectOf } from './subject';
 
 export const repoRoot = join(__dirname, '..', '..');
 export const log = (line: string) => console.log(`[bench] ${line}`);
@@ -48,8 +49,33 @@ export interface BenchStack {
   changeable: Array<{ id: string; guests: number }>;
   dataSet: BenchDataSet;
   pgVersion: string;
+  /** The hotel database as its superuser (seeding, EXPLAIN) and as the service's role. */
+  database: { superuserUrl: string; hotelUrl: string };
   stop(): Promise<void>;
 }
+
+/**
+ * The bench guest's notifications: 60 of them (a page and a half of the default 20), as an
+ * account with a booking history has, about seeded bookings.
+ */
+async function giveNotifications(superuserUrl: string, userId: string): Promise<void> {
+  const client = new Client({ connectionString: superuserUrl });
+  await client.connect();
+  try {
+    await client.query(
+      `INSERT INTO hotel.notifications (user_id, booking_id, type, message, read_at, created_at)
+       SELECT $1, id, 'booking_created', 'Your booking ' || reference || ' was received.',
+              CASE WHEN check_out < current_date THEN now() END, created_at
+       FROM hotel.bookings ORDER BY created_at DESC LIMIT 60`,
+      [userId],
+    );
+  } finally {
+    await client.end();
+  }
+}
+
+/** Rooms that can be booked, by number (after a reseed). */
+export const bookableRooms = (url: string) => bookableRoomIds(url);
 
 async function serverVersion(url: string): Promise<string> {
   const client = new Client({ connectionString: url });
@@ -203,16 +229,19 @@ export async function startBenchStack(): Promise<BenchStack> {
       base: server.base,
       pid: server.child.pid,
     });
+    const tokens = await benchTokens(authService.base);
+    await giveNotifications(database.superuserUrl, subjectOf(tokens.guest));
     return {
       auth: target('full', authService),
       full: target('full', hotel),
       bare: target('bare', bare),
       before: before && target('before', before),
-      tokens: await benchTokens(authService.base),
+      tokens,
       roomIds: await bookableRoomIds(hotelUrl),
       changeable: await changeableBookings(hotelUrl),
       dataSet,
       pgVersion: await serverVersion(database.superuserUrl),
+      database: { superuserUrl: database.superuserUrl, hotelUrl },
       stop,
     };
   } catch (err) {

@@ -14,7 +14,7 @@ import {
 } from '@myhotel/common';
 import type { DataSource } from 'typeorm';
 import { BookingEventStore, bookingEventInsert } from './booking-events';
-import { GuestStore, likePrefix } from './guest-repository';
+import { GuestStore, guestByUserIdQuery, likePrefix } from './guest-repository';
 import { IdempotencyKeyStore } from './idempotency-key-store';
 import type { BookingRecord, BookingStatus, Housekeeping, RoomRecord, RoomStatus } from './records';
 import { roomColumns } from './room-repository';
@@ -224,6 +224,44 @@ export const bookingChangeStatements = {
   record: bookingEventInsert,
 };
 
+/**
+ * The statements of a booking's creation by a guest, in the order the service runs them in
+ * one transaction (see BookingService.create), so that the benchmark's bare server runs
+ * exactly the SQL of `POST /api/bookings`.
+ */
+export const bookingCreateStatements = {
+  /** The account's guest profile. */
+  guest: guestByUserIdQuery,
+  /** The room, locked against deletion (FOR KEY SHARE). */
+  room: bookingChangeStatements.room,
+  /** The pending booking at the room's current price (none when the reference is taken). */
+  insert: (booking: NewBooking): SqlQuery => ({
+    text: `INSERT INTO hotel.bookings
+             (id, reference, guest_id, user_id, room_id, check_in, check_out, guests, status,
+              price_per_night, total_price, notes, created_by)
+           SELECT $1, $2, $3, $4, r.id, $6::date, $7::date, $8, 'pending', r.price_per_night,
+                  r.price_per_night * ($7::date - $6::date), $9, $10
+           FROM hotel.rooms r WHERE r.id = $5
+           ON CONFLICT (reference) DO NOTHING
+           RETURNING id`,
+    values: [
+      booking.id,
+      booking.reference,
+      booking.guestId,
+      booking.userId,
+      booking.roomId,
+      booking.checkIn,
+      booking.checkOut,
+      booking.guests,
+      booking.notes,
+      booking.createdBy,
+    ],
+  }),
+  details: bookingChangeStatements.details,
+  /** The audit event, with the account's notification. */
+  record: bookingEventInsert,
+};
+
 async function findDetails(db: SqlRunner, id: string): Promise<BookingDetails | null> {
   const { text, values } = bookingChangeStatements.details(id);
   const row = await queryOne<DetailsRow>(db, text, values);
@@ -310,28 +348,8 @@ export class BookingTx {
    */
   async insertBooking(booking: NewBooking): Promise<boolean> {
     try {
-      const inserted = await this.manager.query(
-        `INSERT INTO hotel.bookings
-           (id, reference, guest_id, user_id, room_id, check_in, check_out, guests, status,
-            price_per_night, total_price, notes, created_by)
-         SELECT $1, $2, $3, $4, r.id, $6::date, $7::date, $8, 'pending', r.price_per_night,
-                r.price_per_night * ($7::date - $6::date), $9, $10
-         FROM hotel.rooms r WHERE r.id = $5
-         ON CONFLICT (reference) DO NOTHING
-         RETURNING id`,
-        [
-          booking.id,
-          booking.reference,
-          booking.guestId,
-          booking.userId,
-          booking.roomId,
-          booking.checkIn,
-          booking.checkOut,
-          booking.guests,
-          booking.notes,
-          booking.createdBy,
-        ],
-      );
+      const { text, values } = bookingCreateStatements.insert(booking);
+      const inserted = await this.manager.query(text, values);
       return (inserted as unknown[]).length === 1;
     } catch (err) {
       if (isExclusionViolation(err, 'bookings_no_overlap')) throw overlapping(err);

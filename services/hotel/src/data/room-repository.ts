@@ -118,7 +118,8 @@ export function availabilityQuery(search: AvailabilitySearch): PageQuery {
   );
 }
 
-function roomListQuery(filter: RoomFilter): PageQuery {
+/** A page of rooms (`limit + 1` rows). Exported for the benchmark's bare server. */
+export function roomListQuery(filter: RoomFilter): PageQuery {
   const where = ['r.deleted_at IS NULL'];
   const { values, param } = sqlParams();
   if (filter.type !== undefined) where.push(`r.type = ${param(filter.type)}`);
