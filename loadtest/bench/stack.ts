@@ -27,6 +27,8 @@ export const repoRoot = join(__dirname, '..', '..');
 export const log = (line: string) => console.log(`[bench] ${line}`);
 const profileDir = join(repoRoot, 'bench-results', 'profiles');
 export const dbPoolMax = 10;
+/** BENCH_ROOMS: rooms of the main data set (default 200; 100 stays each), e.g. for a comparison at a larger size. */
+const benchRooms = Number(process.env.BENCH_ROOMS ?? 200);
 /**
  * BENCH_COMPARE=<another checkout, with its node_modules>: its hotel service runs beside this
  * one on the same database, and each measured row is measured on both (before/after pairs
@@ -177,7 +179,7 @@ export async function startBenchStack(): Promise<BenchStack> {
     await migrateAuth({ ...jwt, DATABASE_URL: authUrl, JWT_PRIVATE_KEY: privateKey });
     await migrateHotel({ ...jwt, DATABASE_URL: hotelUrl, JWKS_URL: 'http://127.0.0.1/unused' });
     const seedStart = Date.now();
-    const dataSet = await seedBenchData(database.superuserUrl, 200, 10_000, 100);
+    const dataSet = await seedBenchData(database.superuserUrl, benchRooms, 10_000, 100);
     log(
       `data set: ${dataSet.rooms} rooms, ${dataSet.guests} guests, ${dataSet.bookings} bookings, ${dataSet.notifications} notifications (${Date.now() - seedStart} ms)`,
     );
