@@ -134,13 +134,21 @@ async function measureBookings(stack: BenchStack): Promise<{ paced: PacedResult[
   const full = await measure('POST /api/bookings', stack.full, spec);
   const bare = await measure('POST /api/bookings', stack.bare, spec);
   const paced: PacedResult[] = [];
+  // Each rate on the full stack, then on the bare server (the same transaction with no
+  // framework): the bare row shows how much of the tail the machine and the database make.
   for (const fraction of pacedFractions) {
     const rate = Math.max(1, Math.round(full.requestsPerSecond * fraction));
-    const result = { ...(await pacedRun(stack.full.base, rate, seconds, booking)), fraction };
-    log(
-      `POST /api/bookings [full, open loop @${rate}/s = ${fraction * 100} % of capacity]: p50 ${result.p50} ms, p99 ${result.p99} ms, max ${result.max} ms, ok ${result.ok}, non-2xx ${result.non2xx}, errors ${result.errors}`,
-    );
-    paced.push(result);
+    for (const target of [stack.full, stack.bare]) {
+      const result = {
+        ...(await pacedRun(target.base, rate, seconds, booking)),
+        fraction,
+        target: target.name,
+      };
+      log(
+        `POST /api/bookings [${target.name}, open loop @${rate}/s = ${fraction * 100} % of the full stack's capacity]: p50 ${result.p50} ms, p99 ${result.p99} ms, max ${result.max} ms, ok ${result.ok}, non-2xx ${result.non2xx}, errors ${result.errors}`,
+      );
+      paced.push(result);
+    }
   }
   return { paced, closed: [full, bare] };
 }
