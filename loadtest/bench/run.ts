@@ -26,7 +26,7 @@ import { dbPoolMax, log, repoRoot, startBenchStack } from './stack';
 async function main(): Promise<void> {
   // --render: BENCHMARKS.md again from BENCHMARKS.json (after editing optimisations.md).
   if (process.argv.includes('--render')) {
-    writeReport(JSON.parse(readFileSync(join(repoRoot, 'BENCHMARKS.json'), 'utf8')) as Report);
+    await writeReport(JSON.parse(readFileSync(join(repoRoot, 'BENCHMARKS.json'), 'utf8')) as Report);
     return;
   }
   const started = Date.now();
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     const measurements = await measureAll(stack);
     if (only || stack.before) return;
     const durationSeconds = Math.round((Date.now() - started) / 1000);
-    writeReport({
+    await writeReport({
       machine: machine(stack.pgVersion),
       dataSet: stack.dataSet,
       settings: { seconds, connections, dbPoolMax, logLevel: 'info' },
