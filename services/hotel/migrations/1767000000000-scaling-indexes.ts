@@ -12,8 +12,8 @@ import { createIndexConcurrently } from './online-ddl';
  *   starts last before the stay ends (see availabilityQuery), one index-only step per room;
  *   partial, so a room's past (checked-out, cancelled) bookings never enter the probe.
  */
-export class ScalingIndexes1766000000000 implements MigrationInterface {
-  name = 'ScalingIndexes1766000000000';
+export class ScalingIndexes1767000000000 implements MigrationInterface {
+  name = 'ScalingIndexes1767000000000';
   transaction = false;
 
   async up(q: QueryRunner): Promise<void> {
