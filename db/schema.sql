@@ -72,7 +72,8 @@ CREATE TABLE hotel.booking_events (
   to_status text NOT NULL,
   changes jsonb NOT NULL DEFAULT '{}'::jsonb,
   override boolean NOT NULL DEFAULT false,
-  at timestamp with time zone NOT NULL DEFAULT now()
+  at timestamp with time zone NOT NULL DEFAULT now(),
+  booking json
 );
 ALTER TABLE hotel.booking_events ADD CONSTRAINT booking_events_action_check CHECK ((action = ANY (ARRAY['created'::text, 'changed'::text, 'confirmed'::text, 'cancelled'::text, 'checked_in'::text, 'checked_out'::text, 'no_show'::text])));
 ALTER TABLE hotel.booking_events ADD CONSTRAINT booking_events_booking_id_fkey FOREIGN KEY (booking_id) REFERENCES hotel.bookings(id) ON DELETE CASCADE;
@@ -235,6 +236,54 @@ CREATE UNIQUE INDEX rooms_number_key ON hotel.rooms USING btree (number) WHERE (
 CREATE INDEX rooms_number_order_idx ON hotel.rooms USING btree (number COLLATE "C", id) WHERE (deleted_at IS NULL);
 CREATE INDEX rooms_price_order_idx ON hotel.rooms USING btree (price_per_night, number COLLATE "C", id) WHERE (deleted_at IS NULL);
 CREATE INDEX rooms_type_idx ON hotel.rooms USING btree (type) WHERE (deleted_at IS NULL);
+
+CREATE TABLE hotel.webhook_deliveries (
+  id uuid NOT NULL DEFAULT gen_random_uuid(),
+  endpoint_id uuid NOT NULL,
+  event_id uuid NOT NULL,
+  event_txid xid8 NOT NULL,
+  event_at timestamp with time zone NOT NULL,
+  status text NOT NULL DEFAULT 'pending'::text,
+  attempts integer NOT NULL DEFAULT 0,
+  next_attempt_at timestamp with time zone NOT NULL DEFAULT now(),
+  give_up_after timestamp with time zone,
+  lease_until timestamp with time zone,
+  lease_token uuid,
+  last_attempt_at timestamp with time zone,
+  last_status_code integer,
+  last_error text,
+  last_duration_ms integer,
+  created_at timestamp with time zone NOT NULL DEFAULT now()
+);
+ALTER TABLE hotel.webhook_deliveries ADD CONSTRAINT webhook_deliveries_attempts_check CHECK ((attempts >= 0));
+ALTER TABLE hotel.webhook_deliveries ADD CONSTRAINT webhook_deliveries_event_id_fkey FOREIGN KEY (event_id) REFERENCES hotel.booking_events(id) ON DELETE CASCADE;
+ALTER TABLE hotel.webhook_deliveries ADD CONSTRAINT webhook_deliveries_pkey PRIMARY KEY (id);
+ALTER TABLE hotel.webhook_deliveries ADD CONSTRAINT webhook_deliveries_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'succeeded'::text, 'failed'::text])));
+CREATE INDEX webhook_deliveries_endpoint_created_at_idx ON hotel.webhook_deliveries USING btree (endpoint_id, created_at, id);
+CREATE INDEX webhook_deliveries_pending_at_idx ON hotel.webhook_deliveries USING btree (event_at) WHERE (status = 'pending'::text);
+CREATE INDEX webhook_deliveries_queue_idx ON hotel.webhook_deliveries USING btree (endpoint_id, event_txid, event_id) WHERE (status = 'pending'::text);
+
+CREATE TABLE hotel.webhook_endpoints (
+  id uuid NOT NULL DEFAULT gen_random_uuid(),
+  url text NOT NULL,
+  event_types text[],
+  description text,
+  enabled boolean NOT NULL DEFAULT true,
+  secret text NOT NULL,
+  previous_secret text,
+  previous_secret_expires_at timestamp with time zone,
+  consecutive_failures integer NOT NULL DEFAULT 0,
+  failing_since timestamp with time zone,
+  created_by uuid NOT NULL,
+  created_at timestamp with time zone NOT NULL DEFAULT now(),
+  updated_at timestamp with time zone NOT NULL DEFAULT now()
+);
+ALTER TABLE hotel.webhook_endpoints ADD CONSTRAINT webhook_endpoints_consecutive_failures_check CHECK ((consecutive_failures >= 0));
+ALTER TABLE hotel.webhook_endpoints ADD CONSTRAINT webhook_endpoints_description_check CHECK (((length(description) >= 1) AND (length(description) <= 500)));
+ALTER TABLE hotel.webhook_endpoints ADD CONSTRAINT webhook_endpoints_event_types_check CHECK (((cardinality(event_types) >= 1) AND (cardinality(event_types) <= 8)));
+ALTER TABLE hotel.webhook_endpoints ADD CONSTRAINT webhook_endpoints_pkey PRIMARY KEY (id);
+ALTER TABLE hotel.webhook_endpoints ADD CONSTRAINT webhook_endpoints_url_check CHECK ((((length(url) >= 8) AND (length(url) <= 2000)) AND (url ~* '^https?://'::text)));
+CREATE INDEX webhook_endpoints_created_at_idx ON hotel.webhook_endpoints USING btree (created_at, id);
 
 CREATE OR REPLACE FUNCTION hotel.account_guest_id(account uuid)
  RETURNS uuid

@@ -124,6 +124,19 @@ async function pendingBooking(
   return { id, roomId: room.id };
 }
 
+/** Admins only: 401 without a token, 403 for every other role. */
+const adminOnly = (status: number): Expected => statuses(401, 403, 403, 403, status);
+
+/** A webhook subscription (to a public URL: nothing is sent, no delivery worker runs here). */
+async function webhook(): Promise<string> {
+  const res = await h.http
+    .post('/api/webhooks')
+    .set(h.admin.auth)
+    .send({ url: `https://hooks.example.com/${randomUUID()}` });
+  if (res.status !== 201) throw new Error(`subscription failed: ${res.status} ${res.text}`);
+  return res.body.id as string;
+}
+
 const uniqueEmail = () => `matrix-${randomUUID()}@example.com`;
 const roomBody = () => ({
   number: `M-${randomUUID().slice(0, 8)}`,
@@ -513,6 +526,68 @@ const rows: Row[] = [
     // Notifications are strictly personal: staff and admins get 404 for a guest's too.
     expected: statuses(401, 200, 404, 404, 404),
     prepare: async () => ({ path: `/api/notifications/${ownerNotificationId}/read` }),
+  },
+  // ---------------------------------------------------------------- hotel: webhooks (admins only)
+  {
+    op: 'GET /api/webhooks',
+    service: 'hotel',
+    expected: adminOnly(200),
+    prepare: async () => ({ path: '/api/webhooks' }),
+  },
+  {
+    op: 'POST /api/webhooks',
+    service: 'hotel',
+    expected: adminOnly(201),
+    prepare: async () => ({ path: '/api/webhooks', body: { url: 'https://hooks.example.com/matrix' } }),
+    check: (res) => expect(res.body.secret).toMatch(/^whsec_/),
+  },
+  {
+    op: 'GET /api/webhooks/{id}',
+    service: 'hotel',
+    expected: adminOnly(200),
+    prepare: async () => ({ path: `/api/webhooks/${await webhook()}` }),
+  },
+  {
+    op: 'PATCH /api/webhooks/{id}',
+    variant: 'fresh subscription per role',
+    service: 'hotel',
+    expected: adminOnly(200),
+    prepare: async () => ({ path: `/api/webhooks/${await webhook()}`, body: { enabled: false } }),
+  },
+  {
+    op: 'DELETE /api/webhooks/{id}',
+    variant: 'fresh subscription per role',
+    service: 'hotel',
+    expected: adminOnly(204),
+    prepare: async () => ({ path: `/api/webhooks/${await webhook()}` }),
+  },
+  {
+    op: 'POST /api/webhooks/{id}/rotate-secret',
+    variant: 'fresh subscription per role',
+    service: 'hotel',
+    expected: adminOnly(200),
+    prepare: async () => ({ path: `/api/webhooks/${await webhook()}/rotate-secret` }),
+  },
+  {
+    op: 'GET /api/webhooks/{id}/deliveries',
+    service: 'hotel',
+    expected: adminOnly(200),
+    prepare: async () => ({ path: `/api/webhooks/${await webhook()}/deliveries` }),
+  },
+  {
+    op: 'POST /api/webhooks/{id}/deliveries/{delivery_id}/retry',
+    variant: 'fresh subscription and delivery per role',
+    service: 'hotel',
+    expected: adminOnly(202),
+    prepare: async () => {
+      const id = await webhook();
+      await pendingBooking([50, 51]);
+      const [delivery] = (await h.dataSource.query(
+        'SELECT id FROM hotel.webhook_deliveries WHERE endpoint_id = $1',
+        [id],
+      )) as Array<{ id: string }>;
+      return { path: `/api/webhooks/${id}/deliveries/${delivery!.id}/retry` };
+    },
   },
 ];
 

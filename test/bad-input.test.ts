@@ -90,6 +90,8 @@ let loginUser: Account;
 let admin: Account;
 /** A booking of `guest`, for the operations under a booking's id. */
 let guestBookingId: string;
+/** A webhook subscription, for the lists under a subscription's id. */
+let webhookId: string;
 
 beforeAll(async () => {
   h = await startHotelForTest();
@@ -99,7 +101,18 @@ beforeAll(async () => {
     h.auth.user('admin'),
   ]);
   guestBookingId = (await freshBooking()).id;
+  webhookId = await subscription();
 });
+
+/** A webhook subscription to a public URL (no delivery worker runs here: nothing is sent). */
+async function subscription(): Promise<string> {
+  const res = await h.http
+    .post('/api/webhooks')
+    .set(admin.auth)
+    .send({ url: `https://hooks.example.com/${randomUUID()}` });
+  if (res.status !== 201) throw new Error(`subscription failed: ${res.status} ${res.text}`);
+  return res.body.id as string;
+}
 
 /** A fresh pending booking of `guest` on a fresh room (capacity 2, 100.00), days 3 → 5. */
 async function freshBooking(): Promise<{ id: string; roomId: string }> {
@@ -161,6 +174,8 @@ async function fingerprint(): Promise<string> {
       'check_outs',
       'notifications',
       'idempotency_keys',
+      'webhook_endpoints',
+      'webhook_deliveries',
     ]),
   )) as Array<{ f: string }>;
   return `${auth!.f} ${hotel!.f}`;
@@ -238,6 +253,20 @@ const validRequests: Record<string, () => Promise<Prepared>> = {
     path: `/api/guests/${(await h.walkIn()).id}`,
     auth: admin.auth,
     body: { name: 'Renamed Walk-in' },
+  }),
+  'POST /api/webhooks': async () => ({
+    path: '/api/webhooks',
+    auth: admin.auth,
+    body: {
+      url: 'https://hooks.example.com/myhotel',
+      events: ['booking.created'],
+      description: 'accounting',
+    },
+  }),
+  'PATCH /api/webhooks/{id}': async () => ({
+    path: `/api/webhooks/${await subscription()}`,
+    auth: admin.auth,
+    body: { description: 'door locks' },
   }),
 };
 
@@ -529,15 +558,18 @@ const baseQuery: Record<string, () => Record<string, string>> = {
   'GET /api/bookings': () => ({}),
   'GET /api/bookings/{id}/events': () => ({}),
   'GET /api/notifications': () => ({}),
+  'GET /api/webhooks': () => ({}),
+  'GET /api/webhooks/{id}/deliveries': () => ({}),
 };
-/** Lists of the front desk and of accounts are read as the admin; the others as the guest. */
-const listAuth = (key: string) => (/^GET \/api\/(users|guests)/.test(key) ? admin.auth : guest.auth);
+/** Lists of the front desk, of accounts and of webhooks are read as the admin; the others as the guest. */
+const listAuth = (key: string) => (/^GET \/api\/(users|guests|webhooks)/.test(key) ? admin.auth : guest.auth);
 /** A list's path: `{id}` is the guest's account or booking. */
 const listPath = (key: string) =>
   key
     .split(' ')[1]!
     .replace('/api/users/{id}', `/api/users/${guest.id}`)
-    .replace('/api/bookings/{id}', `/api/bookings/${guestBookingId}`);
+    .replace('/api/bookings/{id}', `/api/bookings/${guestBookingId}`)
+    .replace('/api/webhooks/{id}', `/api/webhooks/${webhookId}`);
 const getList = (key: string, query: Record<string, string>) => {
   const path = listPath(key);
   const agent = path.startsWith('/api/users') ? h.auth.http : h.http;
@@ -730,6 +762,49 @@ describe('ids in paths', () => {
           return req;
         },
         `${key} id=${id}`,
+        [400],
+      );
+    }
+  });
+});
+
+describe('webhook subscriptions: URLs that must not be called', () => {
+  it.each([
+    'http://127.0.0.1/hooks',
+    'http://[::1]:8080/hooks',
+    'http://169.254.169.254/latest/meta-data/',
+    'http://10.0.0.8/hooks',
+    'http://[fd00::8]/hooks',
+    'http://localhost:8080/hooks',
+    'http://auth:8080/api/users',
+    'https://admin:secret@hooks.example.com/hooks',
+    'file:///etc/passwd',
+    'gopher://hooks.example.com/',
+    'javascript:alert(1)',
+  ])('%s → 400, nothing written (on creation and on change)', async (url) => {
+    await expectRejected(
+      () => h.http.post('/api/webhooks').set(admin.auth).send({ url }),
+      `POST url=${url}`,
+      [400],
+    );
+    await expectRejected(
+      () => h.http.patch(`/api/webhooks/${webhookId}`).set(admin.auth).send({ url }),
+      `PATCH url=${url}`,
+      [400],
+    );
+  });
+
+  it('"*" with other event types, or an unknown type → 400', async () => {
+    for (const events of [
+      ['*', 'booking.created'],
+      ['booking.deleted'],
+      [],
+      ['booking.created', 'booking.created'],
+    ]) {
+      await expectRejected(
+        () =>
+          h.http.post('/api/webhooks').set(admin.auth).send({ url: 'https://hooks.example.com/x', events }),
+        `events=${JSON.stringify(events)}`,
         [400],
       );
     }

@@ -154,6 +154,7 @@ function changeBooking(id: string, request: Record<string, unknown>, res: Server
             guests: { from: booking.guests, to: change.guests },
             total_price: { from: booking.totalPrice, to: after!.totalPrice },
           },
+          booking: after,
         },
         notice,
       ),
@@ -214,6 +215,7 @@ function createBooking(userId: string, request: Record<string, unknown>, res: Se
           changes: Object.fromEntries(
             Object.entries(created).map(([field, to]) => [field, { from: null, to }]),
           ),
+          booking: details,
         },
         {
           userId,

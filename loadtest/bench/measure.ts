@@ -18,6 +18,7 @@ import { pacedRun, type PacedRequest, type PacedResult } from './paced';
 import { availabilityPath, bearer, isoDay, readRows, type Row } from './read-rows';
 import { measureScaling, type ScaleResult } from './scale';
 import { log, type BenchStack } from './stack';
+import { measureWebhookOverhead, type WebhookOverhead } from './webhooks';
 
 /** BENCH_ONLY: measure only the rows whose name contains it (for profiling and comparisons). */
 export const only = process.env.BENCH_ONLY;
@@ -37,6 +38,8 @@ export interface Measurements {
   paced: PacedResult[];
   argon2: Argon2Cost;
   scaling: ScaleResult[];
+  /** Booking creation without and with a webhook subscriber. */
+  webhooks?: WebhookOverhead;
 }
 
 /** JIT, pools and caches of a server warm before anything is measured on it. */
@@ -238,10 +241,14 @@ export async function measureAll(stack: BenchStack): Promise<Measurements> {
   if (refresh) results.push(refresh);
   const bookings = await measureBookings(stack);
   results.push(...bookings.closed);
+  const webhooks =
+    !only || 'POST /api/bookings (webhooks)'.includes(only)
+      ? await measureWebhookOverhead(stack, seconds)
+      : undefined;
   const argon2 = await measureArgon2();
   const login = await measureLogin(stack);
   if (login) results.push(login);
   // Last: it reseeds the database at each size.
   const scaling = only ? [] : await measureScaling(stack);
-  return { results, paced: bookings.paced, argon2, scaling };
+  return { results, paced: bookings.paced, argon2, scaling, webhooks };
 }

@@ -120,6 +120,7 @@ ${pairRow('POST /api/bookings (closed loop)', bookings)}
 | --- | ---: | ---: | ---: | ---: | ---: |
 ${report.paced.map((r) => `| ${r.target ?? 'full'}${r.fraction === undefined ? '' : `, ${r.fraction * 100} % of the full stack's capacity`} | ${r.rate} | ${r.p50} | ${r.p99} | ${r.max} | ${r.non2xx + r.errors} |`).join('\n')}
 
+${renderWebhooks(report)}
 Login is bound by argon2id by design (m = ${report.argon2.memoryCost} KiB, t = ${report.argon2.timeCost}, p = ${report.argon2.parallelism};
 ${report.argon2.msPerHash} ms per hash on this machine): ${report.results
     .filter((r) => r.name === 'POST /api/auth/login')
@@ -206,6 +207,9 @@ function renderTargets(report: Report, rows: Map<string, Pair>, bookings: Pair):
   );
   const first = report.scaling[0];
   const last = report.scaling[report.scaling.length - 1];
+  const webhookRatio = report.webhooks
+    ? Math.round((report.webhooks.with.p99 / report.webhooks.without.p99) * 100)
+    : undefined;
   const growth =
     availabilityP99.length > 1
       ? availabilityP99[availabilityP99.length - 1]! / availabilityP99[0]!
@@ -218,5 +222,27 @@ function renderTargets(report: Report, rows: Map<string, Pair>, bookings: Pair):
 | availability ≥ 75 % of the bare server | ${availability ?? '—'} % | ${verdict(availability === undefined ? undefined : availability >= 75)} |
 | booking creation ≥ 60 % of its bare row | ${creation ?? '—'} % | ${verdict(creation === undefined ? undefined : creation >= 60)} |
 | booking p99 < 25 ms at 50 % of capacity | ${atHalf ? `${atHalf.p99} ms at ${atHalf.rate} req/s${bareAtHalf ? ` (bare server at the same rate: ${bareAtHalf.p99} ms)` : ''}` : '—'} | ${verdict(atHalf ? atHalf.p99 < 25 : undefined)} |
-| availability p99 at the largest size ≤ 3 × at the smallest | ${growth === undefined ? '—' : `${availabilityP99.join(' → ')} ms (× ${growth.toFixed(1)}, ${first!.dataSet.rooms} → ${last!.dataSet.rooms} rooms)`} | ${last && last.dataSet.rooms < 10_000 ? 'not judged: the largest size runs only with `--scale`' : verdict(growth === undefined ? undefined : growth <= 3)} |`;
+| availability p99 at the largest size ≤ 3 × at the smallest | ${growth === undefined ? '—' : `${availabilityP99.join(' → ')} ms (× ${growth.toFixed(1)}, ${first!.dataSet.rooms} → ${last!.dataSet.rooms} rooms)`} | ${last && last.dataSet.rooms < 10_000 ? 'not judged: the largest size runs only with `--scale`' : verdict(growth === undefined ? undefined : growth <= 3)} |
+| booking creation p99 with a webhook subscriber ≤ 110 % of without (issue 11) | ${webhookRatio === undefined ? '—' : `${webhookRatio} %`} | ${verdict(webhookRatio === undefined ? undefined : webhookRatio <= 110)} |`;
+}
+
+/** Booking creation without and with a webhook subscriber (loadtest/bench/webhooks.ts). */
+function renderWebhooks(report: Report): string {
+  const w = report.webhooks;
+  if (!w) return '';
+  const row = (label: string, r: PacedResult) =>
+    `| ${label} | ${r.rate} | ${r.p50} | ${r.p99} | ${r.max} | ${r.non2xx + r.errors} |`;
+  const ratio = Math.round((w.with.p99 / w.without.p99) * 100);
+  return `Booking creation with webhooks: the same open loop at ${w.rate} req/s without and with one
+subscription (a receiver on loopback answering 204), ${w.rounds} alternating rounds each, the median
+round by p99 shown. With it, each booking's transaction also queues a delivery and the hotel
+process's worker sends it (${w.delivered} delivered; the outbox drained within ${w.maxDrainMs} ms of a round's end):
+
+| load | req/s | p50 ms | p99 ms | max ms | non-2xx |
+| --- | ---: | ---: | ---: | ---: | ---: |
+${row('open loop, no webhook subscriber', w.without)}
+${row('open loop, one webhook subscriber', w.with)}
+
+p99 with / without: ${ratio} % (target: at most 110 %).
+`;
 }

@@ -60,8 +60,8 @@ async function withClient<T>(url: string, work: (client: Client) => Promise<T>):
 async function reseed(url: string, rooms: number, bookingsPerRoom: number): Promise<BenchDataSet> {
   await withClient(url, (client) =>
     client.query(
-      `TRUNCATE hotel.notifications, hotel.booking_events, hotel.check_ins, hotel.check_outs,
-                hotel.idempotency_keys, hotel.bookings, hotel.guests, hotel.rooms`,
+      `TRUNCATE hotel.webhook_deliveries, hotel.notifications, hotel.booking_events, hotel.check_ins,
+                hotel.check_outs, hotel.idempotency_keys, hotel.bookings, hotel.guests, hotel.rooms`,
     ),
   );
   const dataSet = await seedBenchData(url, rooms, 10_000, bookingsPerRoom);

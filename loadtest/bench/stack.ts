@@ -203,6 +203,8 @@ export async function startBenchStack(): Promise<BenchStack> {
       ...production,
       DATABASE_URL: hotelUrl,
       JWKS_URL: `${authService.base}/.well-known/jwks.json`,
+      // The webhook rows subscribe a receiver of the bench process, on loopback.
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
     };
     const hotel = await startService('hotel', { ...options('hotel'), env: hotelEnv });
     servers.push(hotel);

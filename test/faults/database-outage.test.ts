@@ -165,6 +165,22 @@ async function outageRequests(roomId: string): Promise<Record<string, OutageRequ
       headers: guest,
     },
   };
+  const webhook = (path = '') => ({ service: hotel, path: `/api/webhooks/${id}${path}`, headers: admin });
+  Object.assign(requests, {
+    'GET /api/webhooks': { service: hotel, path: '/api/webhooks', headers: admin },
+    'POST /api/webhooks': {
+      service: hotel,
+      path: '/api/webhooks',
+      headers: admin,
+      body: { url: 'https://hooks.example.com/outage' },
+    },
+    'GET /api/webhooks/{id}': webhook(),
+    'PATCH /api/webhooks/{id}': { ...webhook(), body: { enabled: false } },
+    'DELETE /api/webhooks/{id}': webhook(),
+    'POST /api/webhooks/{id}/rotate-secret': webhook('/rotate-secret'),
+    'GET /api/webhooks/{id}/deliveries': webhook('/deliveries'),
+    'POST /api/webhooks/{id}/deliveries/{delivery_id}/retry': webhook(`/deliveries/${id}/retry`),
+  } satisfies Record<string, OutageRequest>);
   for (const action of ['confirm', 'cancel', 'check-in', 'check-out', 'no-show']) {
     requests[`POST /api/bookings/{id}/${action}`] = {
       service: hotel,

@@ -378,11 +378,18 @@ export async function runFuzz(options: FuzzOptions = {}): Promise<FuzzResult> {
 
     const admin = { email: 'admin@fuzz.example', password: 'fuzz-admin-password' };
     // NODE_ENV=test: the services also validate their own responses. Up to ~4 MB of each
-    // service's log (LOG_LEVEL=warn): the stack traces behind findings.
+    // service's log (LOG_LEVEL=warn): the stack traces behind findings. No webhook is sent:
+    // the fuzzer subscribes made-up URLs, which must not be called (the contract is the subject).
     const { auth, hotel, hotelEnv } = await startStack({
       database: db,
       admin,
-      env: { NODE_ENV: 'test', LOG_LEVEL: 'warn', SHUTDOWN_DELAY_MS: '0', ACCESS_TOKEN_TTL_SECONDS: '3600' },
+      env: {
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'warn',
+        SHUTDOWN_DELAY_MS: '0',
+        ACCESS_TOKEN_TTL_SECONDS: '3600',
+        WEBHOOK_WORKER_ENABLED: 'false',
+      },
       spawnOptions: { readyTimeoutMs: 60_000, keepOutputChars: 4_000_000 },
     });
     await seedDemo(hotelEnv);

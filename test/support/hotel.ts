@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createLogger, createMetrics, Lifecycle, localKeySet, type Role } from '@myhotel/common';
 import type { JWTVerifyGetKey } from 'jose';
 import supertest from 'supertest';
+import type { HotelSchemas } from '@myhotel/client';
 import { AccessTokenSigner, migrateAuth } from '@myhotel/auth';
 import { createHotelApp, migrateHotel, loadHotelConfig, createHotelDataSource } from '@myhotel/hotel';
 import { startAuthForTest, testAudience, testIssuer, inProcessEnv } from './auth';
@@ -16,28 +17,9 @@ function hotelEnv(db: TestDatabase, overrides: Record<string, string> = {}): Nod
   return { ...inProcessEnv(db, 'hotel'), JWKS_URL: 'http://127.0.0.1:9/.well-known/jwks.json', ...overrides };
 }
 
-export interface RoomJson {
-  id: string;
-  number: string;
-  type: string;
-  capacity: number;
-  price_per_night: string;
-  status?: 'available' | 'occupied' | 'maintenance';
-  housekeeping?: 'clean' | 'dirty' | 'inspected';
-  created_at: string;
-  updated_at: string;
-}
-
-export interface GuestJson {
-  id: string;
-  name: string;
-  email: string | null;
-  phone: string | null;
-  notes?: string | null;
-  user_id: string | null;
-  created_at: string;
-  updated_at: string;
-}
+/** A room and a guest profile as the API shows them: the contract's own types. */
+export type RoomJson = HotelSchemas['Room'];
+export type GuestJson = HotelSchemas['Guest'];
 
 export interface TestUser {
   id: string;

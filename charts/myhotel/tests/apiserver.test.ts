@@ -100,6 +100,8 @@ describeIfApiServer('kubectl apply --dry-run=server against kube-apiserver', () 
         { stdio: ['ignore', log.fd, log.fd] },
       ),
     );
+    // The children hold their own copies of the descriptor.
+    await log.close();
     kubeconfig = path.join(tmp, 'kubeconfig');
     await fs.writeFile(
       kubeconfig,

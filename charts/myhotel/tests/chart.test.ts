@@ -625,7 +625,7 @@ describe('NetworkPolicies', () => {
     expect(deny.spec.egress).toBeUndefined();
   });
 
-  test('allowed flows: ingress->services, hotel->auth, services->postgres, DNS; nothing else', () => {
+  test('allowed flows: ingress->services, hotel->auth, services->postgres, DNS, hotel->webhook receivers; nothing else', () => {
     const p = ofKind(get('default'), 'NetworkPolicy');
     const allowed: [string, Endpoint, Endpoint, number, string?][] = [
       ['ingress -> auth', ingressController, auth, 8080],
@@ -638,6 +638,8 @@ describe('NetworkPolicies', () => {
       ['auth -> DNS udp', auth, dns, 53, 'UDP'],
       ['hotel -> DNS tcp', hotel, dns, 53, 'TCP'],
       ['postgres -> DNS', postgres, dns, 53, 'UDP'],
+      ['hotel -> webhook receiver (HTTPS)', hotel, internet, 443],
+      ['hotel -> webhook receiver (HTTP)', hotel, internet, 80],
     ];
     const denied: [string, Endpoint, Endpoint, number, string?][] = [
       ['auth -> hotel', auth, hotel, 8080],
@@ -648,7 +650,9 @@ describe('NetworkPolicies', () => {
       ['helm test -> postgres', tester, postgres, 5432],
       ['ingress -> auth on another port', ingressController, auth, 9229],
       ['auth -> internet', auth, internet, 443],
-      ['hotel -> internet', hotel, internet, 443],
+      ['hotel -> internet on another port', hotel, internet, 25],
+      ['hotel -> a cluster-internal address (webhook)', hotel, { namespace: '', ip: '10.96.0.10' }, 443],
+      ['hotel -> the cloud metadata service (webhook)', hotel, { namespace: '', ip: '169.254.169.254' }, 80],
       ['postgres -> internet', postgres, internet, 443],
       ['postgres -> auth', postgres, auth, 8080],
       ['hotel -> postgres on another port', hotel, postgres, 8080],
@@ -659,6 +663,12 @@ describe('NetworkPolicies', () => {
     expect(
       denied.filter(([, f, t, port, proto]) => flowAllowed(p, f, t, port, proto)).map(([n]) => n),
     ).toEqual([]);
+  });
+
+  test('webhook egress can be switched off (networkPolicy.webhookEgress.enabled=false)', async () => {
+    const p = ofKind(await render({ networkPolicy: { webhookEgress: { enabled: false } } }), 'NetworkPolicy');
+    expect(flowAllowed(p, hotel, internet, 443)).toBe(false);
+    expect(flowAllowed(p, hotel, auth, 8080)).toBe(true);
   });
 
   test('external database: egress to its CIDR and port only', () => {

@@ -55,6 +55,42 @@ describe('refresh tokens', () => {
     expectProblem(await h.http.post('/api/auth/refresh').send({ refresh_token: u.refreshToken }), 401);
   });
 
+  it("a login deletes the user's tokens expired more than a lifetime ago, and nobody else's", async () => {
+    const u = await h.user();
+    const other = await h.user();
+    const ttlDays = 30; // REFRESH_TOKEN_TTL_DAYS's default
+    const insertExpired = (userId: string, daysAgo: number) =>
+      h.dataSource.query(
+        `INSERT INTO auth.refresh_tokens (id, user_id, family_id, token_hash, expires_at, revoked_at)
+         VALUES (gen_random_uuid(), $1, gen_random_uuid(), md5(random()::text) || md5(random()::text),
+                 now() - make_interval(days => $2), now() - make_interval(days => $2))`,
+        [userId, daysAgo],
+      );
+    for (const daysAgo of [ttlDays + 1, ttlDays + 90, 2]) await insertExpired(u.id, daysAgo);
+    await insertExpired(other.id, ttlDays + 1);
+    const expiredDays = async (userId: string) =>
+      (
+        await h.dataSource.query(
+          `SELECT round(extract(epoch FROM now() - expires_at) / 86400)::int AS days
+             FROM auth.refresh_tokens WHERE user_id = $1 AND expires_at < now() ORDER BY 1`,
+          [userId],
+        )
+      ).map((r: { days: number }) => r.days);
+
+    await h.http.post('/api/auth/login').send({ email: u.email, password: u.password }).expect(200);
+
+    // Gone: the two older than a lifetime past expiry. Kept: the recent one (reuse detection),
+    // the live ones, and the other user's rows.
+    expect(await expiredDays(u.id)).toEqual([2]);
+    const live = await h.dataSource.query(
+      'SELECT count(*)::int AS n FROM auth.refresh_tokens WHERE user_id = $1 AND expires_at > now()',
+      [u.id],
+    );
+    expect(live[0].n).toBe(2);
+    expect(await expiredDays(other.id)).toEqual([ttlDays + 1]);
+    await h.http.post('/api/auth/refresh').send({ refresh_token: u.refreshToken }).expect(200);
+  });
+
   it('logout revokes the token (204), and is idempotent', async () => {
     const u = await h.user();
     await h.http.post('/api/auth/logout').send({ refresh_token: u.refreshToken }).expect(204);

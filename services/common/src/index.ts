@@ -19,3 +19,5 @@ export * from './sql';
 export * from './jwks';
 export * from './service-main';
 export * from './request-validation';
+export * from './public-http';
+export * from './standard-webhooks';

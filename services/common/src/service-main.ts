@@ -13,6 +13,14 @@ export interface StartServiceOptions {
   dataSource: DataSource;
   /** Builds the app once the database pool is up (may do start-up work such as the first admin). */
   buildApp: (lifecycle: Lifecycle) => Express | Promise<Express>;
+  /** Work besides serving requests (e.g. a delivery worker): started once listening, stopped before the pool closes. */
+  background?: BackgroundTask[];
+}
+
+export interface BackgroundTask {
+  start(): void;
+  /** Resolves once the work in progress is done. */
+  stop(): Promise<void>;
 }
 
 /** The common `start()` of a service: pool → app → listen → drain on SIGTERM. */
@@ -22,6 +30,7 @@ export async function startService({
   logger,
   dataSource,
   buildApp,
+  background = [],
 }: StartServiceOptions): Promise<RunningServer> {
   await dataSource.initialize();
   const lifecycle = new Lifecycle();
@@ -33,9 +42,13 @@ export async function startService({
     logger,
     shutdownDelayMs: env.SHUTDOWN_DELAY_MS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
-    onClose: () => dataSource.destroy(),
+    onClose: async () => {
+      await Promise.all(background.map((task) => task.stop()));
+      await dataSource.destroy();
+    },
   });
   logger.info({ port: running.port }, `${name} listening`);
+  for (const task of background) task.start();
   exitOnSignals(running, logger, env.SHUTDOWN_DELAY_MS + env.SHUTDOWN_TIMEOUT_MS + 2000);
   return running;
 }

@@ -3,6 +3,7 @@ import {
   createTokenVerifier,
   databaseReachable,
   findApiSpec,
+  postToPublicUrl,
   type Lifecycle,
   type Logger,
   type Metrics,
@@ -16,11 +17,16 @@ import { BookingRepository } from './data/booking-repository';
 import { GuestRepository } from './data/guest-repository';
 import { NotificationRepository } from './data/notification-repository';
 import { RoomRepository } from './data/room-repository';
+import { WebhookQueue } from './data/webhook-queue';
+import { WebhookRepository } from './data/webhook-repository';
 import { BookingService } from './domain/bookings';
 import { todayUtc } from './domain/dates';
 import { GuestService } from './domain/guests';
 import { NotificationService } from './domain/notifications';
 import { RoomService } from './domain/rooms';
+import { WebhookDispatcher, type Send } from './domain/webhook-delivery';
+import { WebhookService } from './domain/webhooks';
+import { webhookMetrics } from './webhook-metrics';
 
 const hotelApiSpec = findApiSpec('hotel.yaml', __dirname);
 
@@ -55,6 +61,7 @@ export interface HotelApp {
   guests: GuestService;
   bookings: BookingService;
   notifications: NotificationService;
+  webhooks: WebhookService;
 }
 
 export function createHotelApp({
@@ -77,6 +84,9 @@ export function createHotelApp({
     newReference,
   );
   const notifications = new NotificationService(new NotificationRepository(dataSource));
+  const webhooks = new WebhookService(new WebhookRepository(dataSource), {
+    allowPrivateTargets: env.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+  });
   const app = createServiceApp({
     apiSpec: hotelApiSpec,
     logger,
@@ -84,11 +94,42 @@ export function createHotelApp({
     lifecycle,
     ready: () => databaseReachable(dataSource),
     verifyToken: createTokenVerifier({ issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, keys }),
-    routes: hotelRoutes({ rooms, guests, bookings, notifications }),
+    routes: hotelRoutes({ rooms, guests, bookings, notifications, webhooks }),
     validateResponses: env.NODE_ENV !== 'production',
     trustProxy: env.TRUST_PROXY,
     corsAllowedOrigins: env.CORS_ALLOWED_ORIGINS,
     apiDocs: { spec: { name: 'hotel', path: hotelApiSpec }, pages: referencePages },
   });
-  return { app, rooms, guests, bookings, notifications };
+  return { app, rooms, guests, bookings, notifications, webhooks };
+}
+
+export interface WebhookWorkerDeps {
+  config: HotelConfig;
+  dataSource: DataSource;
+  logger: Logger;
+  metrics: Metrics;
+  /** Sends one attempt (default: postToPublicUrl, which refuses non-public addresses unless allowed). */
+  send?: Send;
+}
+
+/** The webhook delivery worker of this process (started by `start()` unless WEBHOOK_WORKER_ENABLED=false). */
+export function createWebhookWorker({
+  config: { env },
+  dataSource,
+  logger,
+  metrics,
+  send = postToPublicUrl,
+}: WebhookWorkerDeps): WebhookDispatcher {
+  return new WebhookDispatcher(
+    new WebhookQueue(dataSource),
+    send,
+    {
+      allowPrivateTargets: env.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+      pollIntervalMs: env.WEBHOOK_POLL_INTERVAL_MS,
+      retryInitialMs: env.WEBHOOK_RETRY_INITIAL_MS,
+      retryWindowMs: env.WEBHOOK_RETRY_WINDOW_SECONDS * 1000,
+    },
+    webhookMetrics(metrics.registry),
+    logger,
+  );
 }

@@ -5,7 +5,7 @@
 export { start } from './main';
 export { migrateHotel } from './cli/migrate';
 export { seedDemo } from './cli/seed-demo';
-export { createHotelApp } from './app';
+export { createHotelApp, createWebhookWorker } from './app';
 export { loadHotelConfig, type HotelConfig } from './config';
 export { createHotelDataSource } from './data/data-source';
 /** The SQL of the hot paths, which the benchmark's bare baseline server runs as is. */

@@ -6,7 +6,7 @@ import {
   startService,
   type RunningServer,
 } from '@myhotel/common';
-import { createHotelApp } from './app';
+import { createHotelApp, createWebhookWorker } from './app';
 import { loadHotelConfig } from './config';
 import { createHotelDataSource } from './data/data-source';
 
@@ -20,13 +20,19 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Runni
     cooldownMs: config.env.JWKS_COOLDOWN_SECONDS * 1000,
   });
   logger.info({ jwks: config.env.JWKS_URL }, 'verifying access tokens with auth JWKS');
+  if (config.env.WEBHOOK_ALLOW_PRIVATE_TARGETS) {
+    logger.warn('WEBHOOK_ALLOW_PRIVATE_TARGETS: webhooks may be sent to private and loopback addresses');
+  }
+  const metrics = createMetrics('hotel');
   return startService({
     name: 'hotel',
     env: config.env,
     logger,
     dataSource,
-    buildApp: (lifecycle) =>
-      createHotelApp({ config, dataSource, keys, logger, metrics: createMetrics('hotel'), lifecycle }).app,
+    buildApp: (lifecycle) => createHotelApp({ config, dataSource, keys, logger, metrics, lifecycle }).app,
+    background: config.env.WEBHOOK_WORKER_ENABLED
+      ? [createWebhookWorker({ config, dataSource, logger, metrics })]
+      : [],
   });
 }
 

@@ -11,7 +11,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Public keys that verify access tokens */
+        /**
+         * Public keys that verify access tokens
+         * @description The JSON Web Key Set of the Ed25519 keys that sign access tokens (the token header's
+         *     `kid` names one). Public; cacheable for 5 minutes.
+         */
         get: operations["getJwks"];
         put?: never;
         post?: never;
@@ -50,7 +54,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Revoke a refresh token */
+        /**
+         * Revoke a refresh token
+         * @description Revokes the refresh token (it can no longer be used to refresh). Access tokens already
+         *     issued stay valid until they expire (at most 15 minutes).
+         */
         post: operations["logout"];
         delete?: never;
         options?: never;
@@ -65,7 +73,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's account */
+        /**
+         * The caller's account
+         * @description The account of the access token's subject, read again on every request.
+         */
         get: operations["getMe"];
         put?: never;
         post?: never;
@@ -104,7 +115,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create a guest account */
+        /**
+         * Create a guest account
+         * @description Anyone may register; the account always gets the role `guest` (admins change roles).
+         *     409 when the email is taken (compared case-insensitively). Then log in for tokens.
+         */
         post: operations["register"];
         delete?: never;
         options?: never;
@@ -119,7 +134,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List users (admin) */
+        /**
+         * List users (admin)
+         * @description Admins only. Filter by role or by a part of the email; default order: newest first
+         *     (`-created_at`).
+         */
         get: operations["listUsers"];
         put?: never;
         post?: never;
@@ -302,6 +321,7 @@ export interface components {
         /** @description The request is malformed or fails validation. */
         BadRequest: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
             content: {
@@ -311,6 +331,7 @@ export interface components {
         /** @description The request conflicts with the current state. */
         Conflict: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
             content: {
@@ -320,6 +341,7 @@ export interface components {
         /** @description The caller's role may not do this. */
         Forbidden: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
             content: {
@@ -329,6 +351,7 @@ export interface components {
         /** @description Unexpected server error. */
         InternalError: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
             content: {
@@ -338,6 +361,7 @@ export interface components {
         /** @description No such resource (or not visible to the caller). */
         NotFound: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
             content: {
@@ -347,6 +371,7 @@ export interface components {
         /** @description Body larger than 100 kB. */
         PayloadTooLarge: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
             content: {
@@ -356,6 +381,8 @@ export interface components {
         /** @description Dependency (database) unavailable or the service is draining. */
         ServiceUnavailable: {
             headers: {
+                "Retry-After": components["headers"]["Retry-After"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
             content: {
@@ -366,6 +393,7 @@ export interface components {
         TooManyRequests: {
             headers: {
                 "Retry-After": components["headers"]["Retry-After"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
             content: {
@@ -375,6 +403,7 @@ export interface components {
         /** @description Missing, invalid or expired credentials. */
         Unauthorized: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
             content: {
@@ -384,6 +413,7 @@ export interface components {
         /** @description Body is not `application/json`. */
         UnsupportedMediaType: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
             content: {
@@ -406,8 +436,16 @@ export interface components {
     headers: {
         /** @description Path of the created resource. */
         Location: string;
-        /** @description Seconds to wait before retrying. */
+        /**
+         * @description Seconds to wait before retrying: on every 503 (the database is unavailable, or the
+         *     service is draining) and on a 429 (until the rate limit lets the caller try again).
+         */
         "Retry-After": number;
+        /**
+         * @description On every response: the request's id, echoed from a well-formed `X-Request-Id` request
+         *     header or else generated. The logs carry it, and so does a problem body (`request_id`).
+         */
+        "X-Request-Id": string;
     };
     pathItems: never;
 }
@@ -425,6 +463,7 @@ export interface operations {
             /** @description JSON Web Key Set (OKP / Ed25519). */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -452,6 +491,7 @@ export interface operations {
             /** @description Token pair. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -483,6 +523,7 @@ export interface operations {
             /** @description Revoked (also when the token was unknown or already revoked). */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -508,6 +549,7 @@ export interface operations {
             /** @description The caller. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -535,6 +577,7 @@ export interface operations {
             /** @description New token pair. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -566,6 +609,7 @@ export interface operations {
             201: {
                 headers: {
                     Location: components["headers"]["Location"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -607,6 +651,7 @@ export interface operations {
             /** @description A page of users (default order newest first). */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -634,6 +679,7 @@ export interface operations {
             /** @description The user. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -661,6 +707,7 @@ export interface operations {
             /** @description Deleted. */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -692,6 +739,7 @@ export interface operations {
             /** @description The updated user. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -733,6 +781,7 @@ export interface operations {
             /** @description A page of the account's events. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {

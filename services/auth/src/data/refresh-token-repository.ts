@@ -40,6 +40,17 @@ export class RefreshTokenRepository {
   revokeByHash(tokenHash: string): Promise<void> {
     return revokeWhere(this.dataSource, 'token_hash', tokenHash);
   }
+
+  /** Deletes the user's tokens that expired more than `graceDays` ago; how many. */
+  async deleteExpiredOfUser(userId: string, graceDays: number): Promise<number> {
+    const rows = await this.dataSource.query(
+      `DELETE FROM auth.refresh_tokens
+        WHERE user_id = $1 AND expires_at < now() - make_interval(days => $2)
+        RETURNING id`,
+      [userId, graceDays],
+    );
+    return (rows as unknown[]).length;
+  }
 }
 
 /** Refresh-token statements inside a transaction (UserTx.refreshTokens): the token row read is locked until commit. */

@@ -25,6 +25,9 @@ export class SessionService {
     // Unknown email and wrong password: same answer, same work (a dummy hash is verified).
     const ok = await verifyPassword(user?.passwordHash, password);
     if (!user || !ok) throw invalidCredentials();
+    // Each login starts a family and each refresh adds a row, so the user's dead rows go here.
+    // An expired token stays one more lifetime: presenting a rotated one still revokes its family.
+    await this.refreshTokens.deleteExpiredOfUser(user.id, this.refreshTokenTtlDays);
     const refresh = newRefreshToken();
     await this.refreshTokens.insert({
       id: randomUUID(),

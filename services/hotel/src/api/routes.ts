@@ -5,6 +5,7 @@ import type { BookingService } from '../domain/bookings';
 import type { GuestService } from '../domain/guests';
 import type { NotificationService } from '../domain/notifications';
 import type { RoomService } from '../domain/rooms';
+import type { WebhookService } from '../domain/webhooks';
 import type { components, operations } from './generated/openapi';
 
 type Schemas = components['schemas'];
@@ -15,10 +16,11 @@ export interface HotelRouteDeps {
   guests: GuestService;
   bookings: BookingService;
   notifications: NotificationService;
+  webhooks: WebhookService;
 }
 
 /** Thin HTTP layer: the spec has validated the input; each handler calls one use case. */
-export function hotelRoutes({ rooms, guests, bookings, notifications }: HotelRouteDeps): Router {
+export function hotelRoutes({ rooms, guests, bookings, notifications, webhooks }: HotelRouteDeps): Router {
   const router = Router();
 
   router.get('/api/rooms', async (req, res) => {
@@ -182,6 +184,67 @@ export function hotelRoutes({ rooms, guests, bookings, notifications }: HotelRou
       req.params.id,
     );
     res.json(notification);
+  });
+
+  router.get('/api/webhooks', async (req, res) => {
+    const page: Schemas['WebhookPage'] = await webhooks.list(
+      requirePrincipal(req.principal),
+      withLimit(req.query as Query<'listWebhooks'>),
+    );
+    res.json(page);
+  });
+
+  router.post('/api/webhooks', async (req, res) => {
+    const webhook: Schemas['Webhook'] = await webhooks.create(
+      requirePrincipal(req.principal),
+      req.body as Schemas['WebhookCreate'],
+    );
+    res.status(201).location(`/api/webhooks/${webhook.id}`).json(webhook);
+  });
+
+  router.get('/api/webhooks/:id', async (req, res) => {
+    const webhook: Schemas['Webhook'] = await webhooks.get(requirePrincipal(req.principal), req.params.id);
+    res.json(webhook);
+  });
+
+  router.patch('/api/webhooks/:id', async (req, res) => {
+    const webhook: Schemas['Webhook'] = await webhooks.update(
+      requirePrincipal(req.principal),
+      req.params.id,
+      req.body as Schemas['WebhookUpdate'],
+    );
+    res.json(webhook);
+  });
+
+  router.delete('/api/webhooks/:id', async (req, res) => {
+    await webhooks.delete(requirePrincipal(req.principal), req.params.id);
+    res.status(204).end();
+  });
+
+  router.post('/api/webhooks/:id/rotate-secret', async (req, res) => {
+    const secret: Schemas['WebhookSecret'] = await webhooks.rotateSecret(
+      requirePrincipal(req.principal),
+      req.params.id,
+    );
+    res.json(secret);
+  });
+
+  router.get('/api/webhooks/:id/deliveries', async (req, res) => {
+    const page: Schemas['WebhookDeliveryPage'] = await webhooks.deliveries(
+      requirePrincipal(req.principal),
+      req.params.id,
+      withLimit(req.query as Query<'listWebhookDeliveries'>),
+    );
+    res.json(page);
+  });
+
+  router.post('/api/webhooks/:id/deliveries/:deliveryId/retry', async (req, res) => {
+    const delivery: Schemas['WebhookDelivery'] = await webhooks.retry(
+      requirePrincipal(req.principal),
+      req.params.id,
+      req.params.deliveryId,
+    );
+    res.status(202).json(delivery);
   });
 
   return router;

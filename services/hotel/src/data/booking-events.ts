@@ -8,9 +8,13 @@ import {
   type SqlQuery,
   type SqlRunner,
 } from '@myhotel/common';
-import type { BookingEventRecord, NotificationType } from './records';
+import { webhookEventType, type BookingEventRecord, type NotificationType } from './records';
 
-export type NewBookingEvent = Omit<BookingEventRecord, 'id' | 'at' | 'override'> & { override?: boolean };
+export type NewBookingEvent = Omit<BookingEventRecord, 'id' | 'at' | 'override'> & {
+  override?: boolean;
+  /** The booking as the API shows it after the event: the payload of its webhooks. */
+  booking: unknown;
+};
 
 /** What the booking's account is told of the event (a notification). */
 export interface Notice {
@@ -31,14 +35,14 @@ const eventColumns = `e.id, e.booking_id AS "bookingId", e.actor_user_id AS "act
   e.from_status AS "fromStatus", e.to_status AS "toStatus", e.changes, e.override, e.at`;
 
 /**
- * The INSERT of one audit event (its `at` is the transaction's time, as the change's
- * `updated_at`) and, with a notice, of the account's notification: one statement, one round trip.
+ * The one write path of a booking event, one statement (one round trip): the audit event (its
+ * `at` is the transaction's time, as the change's `updated_at`) with the booking's snapshot —
+ * the outbox row webhooks are sent from —, the account's notification if there is a notice,
+ * and a delivery for every enabled webhook subscription that selects the event's type, each
+ * stamped with the transaction's id (the order of delivery).
  */
 export function bookingEventInsert(event: NewBookingEvent, notice?: Notice): SqlQuery {
-  const insertEvent = `INSERT INTO hotel.booking_events
-      (booking_id, actor_user_id, action, from_status, to_status, changes, override)
-    VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)`;
-  const eventValues = [
+  const values = [
     event.bookingId,
     event.actorUserId,
     event.action,
@@ -46,12 +50,24 @@ export function bookingEventInsert(event: NewBookingEvent, notice?: Notice): Sql
     event.toStatus,
     JSON.stringify(event.changes),
     event.override ?? false,
+    JSON.stringify(event.booking),
+    webhookEventType(event.action),
   ];
-  if (!notice) return { text: insertEvent, values: eventValues };
+  const notification = notice
+    ? `, notification AS (
+        INSERT INTO hotel.notifications (user_id, booking_id, type, message) VALUES ($10, $1, $11, $12))`
+    : '';
   return {
-    text: `WITH event AS (${insertEvent})
-      INSERT INTO hotel.notifications (user_id, booking_id, type, message) VALUES ($8, $1, $9, $10)`,
-    values: [...eventValues, notice.userId, notice.type, notice.message],
+    text: `WITH event AS (
+        INSERT INTO hotel.booking_events
+          (booking_id, actor_user_id, action, from_status, to_status, changes, override, booking)
+        VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8::json)
+        RETURNING id, at)${notification}
+      INSERT INTO hotel.webhook_deliveries (endpoint_id, event_id, event_txid, event_at)
+      SELECT w.id, event.id, pg_current_xact_id(), event.at
+      FROM event CROSS JOIN hotel.webhook_endpoints w
+      WHERE w.enabled AND (w.event_types IS NULL OR $9 = ANY (w.event_types))`,
+    values: notice ? [...values, notice.userId, notice.type, notice.message] : values,
   };
 }
 
@@ -67,7 +83,7 @@ function eventListQuery(filter: BookingEventFilter): PageQuery {
 
 /**
  * hotel.booking_events: the audit trail, written in the transaction of every create, change
- * and transition; its rows are self-contained, for the outbox that webhooks will be sent from.
+ * and transition; its rows are self-contained, and they are the outbox webhooks are sent from.
  */
 export class BookingEventStore {
   constructor(private readonly db: SqlRunner) {}

@@ -92,6 +92,10 @@ export interface GuestRecord {
 export type BookingEventAction =
   'created' | 'changed' | 'confirmed' | 'cancelled' | 'checked_in' | 'checked_out' | 'no_show';
 
+/** The webhook event type of an audit action: `booking.created`, `booking.checked_in`, … */
+export const webhookEventType = (action: BookingEventAction) => `booking.${action}` as const;
+export type WebhookEventType = ReturnType<typeof webhookEventType>;
+
 /** Changed fields: name → old and new value, as the API shows them. */
 export type FieldChanges = Record<string, { from: unknown; to: unknown }>;
 
@@ -106,4 +110,48 @@ export interface BookingEventRecord {
   changes: FieldChanges;
   override: boolean;
   at: Date;
+}
+
+/** A webhook subscription (hotel.webhook_endpoints). */
+export interface WebhookEndpointRecord {
+  id: string;
+  url: string;
+  /** The event types delivered; null: every type. */
+  eventTypes: WebhookEventType[] | null;
+  description: string | null;
+  enabled: boolean;
+  /** The signing secret (`whsec_…`) and, until it expires, the one it replaced. */
+  secret: string;
+  previousSecret: string | null;
+  previousSecretExpiresAt: Date | null;
+  consecutiveFailures: number;
+  failingSince: Date | null;
+  createdBy: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type WebhookDeliveryStatus = 'pending' | 'succeeded' | 'failed';
+
+/** The last attempt of a delivery: the status the endpoint answered, or why it did not. */
+interface WebhookAttemptRecord {
+  at: Date;
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number;
+}
+
+/** One event for one subscription (hotel.webhook_deliveries), with its event. */
+export interface WebhookDeliveryRecord {
+  id: string;
+  endpointId: string;
+  eventId: string;
+  action: BookingEventAction;
+  bookingId: string;
+  eventAt: Date;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  nextAttemptAt: Date;
+  lastAttempt: WebhookAttemptRecord | null;
+  createdAt: Date;
 }

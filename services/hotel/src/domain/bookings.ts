@@ -368,8 +368,9 @@ export class BookingService {
   }
 
   /**
-   * Writes what happened to the booking: its audit event (with who did it) and the owner's
-   * notification; returns the booking as it is now.
+   * Writes what happened to the booking, in one statement: its audit event (with who did it
+   * and the booking as the API now shows it, the webhooks' payload), the owner's notification
+   * and the webhook deliveries; returns the booking as it is now.
    */
   private async record(
     tx: BookingTx,
@@ -391,6 +392,7 @@ export class BookingService {
         toStatus: booking.status,
         changes: changes(booking),
         override,
+        booking: toBookingView(booking),
       },
       booking.userId === null ? undefined : { userId: booking.userId, ...notice(action, booking) },
     );

@@ -456,8 +456,188 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List webhook subscriptions
+         * @description Admins only. The subscriptions without their signing secrets (a secret is shown once,
+         *     when it is made). Default order: oldest first (`created_at`).
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Subscribe an endpoint to booking events
+         * @description Admins only. Every booking event from now on whose type the subscription selects is
+         *     delivered to `url` (see the `bookingEvent` webhook): signed, at least once, in order.
+         *     The answer carries the signing `secret`, shown this once (`POST
+         *     /api/webhooks/{id}/rotate-secret` makes a new one).
+         *
+         *     - 400: the URL is not `http`/`https`, carries credentials, or names a loopback,
+         *       link-local, private or otherwise non-public address (`localhost`, `10.0.0.1`, `[::1]`,
+         *       …). Names are resolved again at every delivery and a private answer is refused then.
+         *       `*` must stand alone in `events`.
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a webhook subscription
+         * @description Admins only. The subscription without its signing secret.
+         */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook subscription
+         * @description Admins only. The subscription and its deliveries, queued ones included, are deleted.
+         */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a webhook subscription
+         * @description Admins only. Change the URL (checked as on creation), the selected event types, the
+         *     description, or pause (`enabled: false`) and resume deliveries. A paused subscription
+         *     gets no new events; what was queued for it waits until it is resumed.
+         */
+        patch: operations["updateWebhook"];
+        trace?: never;
+    };
+    "/api/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A subscription's deliveries
+         * @description Admins only. One delivery per event sent to the subscription: its attempts so far,
+         *     the last attempt's status code or error, and when the next attempt is due. Default
+         *     order: newest first (`-created_at`).
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}/deliveries/{delivery_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A delivery of the subscription. */
+                delivery_id: components["parameters"]["DeliveryIdPath"];
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a delivery again
+         * @description Admins only. Queues one more attempt, due now: a delivery that was given up (`failed`)
+         *     is tried once more, a `succeeded` one is sent again (receivers deduplicate by
+         *     `webhook-id`), a `pending` one is tried without waiting for its back-off. Deliveries of
+         *     a subscription still go out in event order. Takes no request body.
+         */
+        post: operations["retryWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate a subscription's signing secret
+         * @description Admins only. A new secret signs every delivery from now on, shown this once. For 24
+         *     hours the previous secret signs too (`webhook-signature` carries both signatures,
+         *     space-separated), so the receiver can switch at its own pace. Rotating again within
+         *     those hours drops the older secret at once. Takes no request body.
+         */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    bookingEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A booking event, delivered to a subscription
+         * @description Sent to every enabled subscription (`POST /api/webhooks`) whose `events` select its
+         *     type, following the [Standard Webhooks](https://www.standardwebhooks.com/)
+         *     specification:
+         *
+         *     - The body is JSON: the event's `type`, `id`, `occurred_at` and the booking as the API
+         *       showed it right after the event (`data`), written in the same transaction as the
+         *       change itself.
+         *     - `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of
+         *       `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the
+         *       secret after `whsec_`. After a rotation it carries two signatures, space-separated,
+         *       for 24 hours; accept the request if any one matches. Reject timestamps too far from
+         *       your clock (5 minutes) against replays.
+         *     - At least once: an event may arrive more than once (after a timeout, a crash, a
+         *       database outage); deduplicate by `webhook-id`.
+         *     - In order: the events of a subscription are delivered one at a time, in the order
+         *       they happened; a later event waits until the earlier one was delivered or given up.
+         *     - Answer 2xx within 5 seconds; anything else (a redirect too, which is not followed)
+         *       is retried with exponential back-off and jitter for about 24 hours, then given up.
+         *       After 5 failures in a row the subscription is marked failing (`failing_since`).
+         */
+        post: operations["bookingEventWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         AvailabilityItem: {
@@ -740,11 +920,131 @@ export interface components {
         Timestamp: string;
         /** Format: uuid */
         Uuid: string;
+        /** @description `secret` is in the answer to creation only. */
+        Webhook: {
+            /** @description Failed attempts since the last successful one. */
+            consecutive_failures: number;
+            created_at: components["schemas"]["Timestamp"];
+            description: components["schemas"]["WebhookDescription"] | null;
+            /** @description `false`: paused, no new events are queued and queued ones wait. */
+            enabled: boolean;
+            events: components["schemas"]["WebhookEventSelection"];
+            /**
+             * Format: date-time
+             * @description Set after 5 failed attempts in a row (the endpoint is failing: it keeps being
+             *     retried), `null` again after the next success.
+             */
+            failing_since: string | null;
+            id: components["schemas"]["Uuid"];
+            /**
+             * Format: date-time
+             * @description Until when the secret before the last rotation still signs; `null` when none does.
+             */
+            previous_secret_expires_at: string | null;
+            secret?: components["schemas"]["WebhookSigningSecret"];
+            updated_at: components["schemas"]["Timestamp"];
+            url: components["schemas"]["WebhookUrl"];
+        };
+        WebhookAttempt: {
+            at: components["schemas"]["Timestamp"];
+            duration_ms: number;
+            /** @description Why the attempt failed without a status (timeout, refused address, …). */
+            error: string | null;
+            /** @description The endpoint's HTTP status; `null` when it did not answer. */
+            status_code: number | null;
+        };
+        WebhookCreate: {
+            description?: components["schemas"]["WebhookDescription"];
+            /**
+             * @description `false` creates it paused.
+             * @default true
+             */
+            enabled: boolean;
+            events?: components["schemas"]["WebhookEventSelection"];
+            url: components["schemas"]["WebhookUrl"];
+        };
+        WebhookDelivery: {
+            attempts: number;
+            booking_id: components["schemas"]["Uuid"];
+            created_at: components["schemas"]["Timestamp"];
+            /** @description The event's id, sent as `webhook-id` and as the payload's `id`. */
+            event_id: components["schemas"]["Uuid"];
+            event_type: components["schemas"]["WebhookEventType"];
+            id: components["schemas"]["Uuid"];
+            last_attempt: components["schemas"]["WebhookAttempt"] | null;
+            /**
+             * Format: date-time
+             * @description When the next attempt is due (`pending` only; `null` otherwise).
+             */
+            next_attempt_at: string | null;
+            occurred_at: components["schemas"]["Timestamp"];
+            status: components["schemas"]["WebhookDeliveryStatus"];
+            webhook_id: components["schemas"]["Uuid"];
+        };
+        WebhookDeliveryPage: {
+            items: components["schemas"]["WebhookDelivery"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
+        /**
+         * @description `pending`: queued or being retried; `succeeded`: the endpoint answered 2xx; `failed`:
+         *     given up after about 24 hours of attempts (or after a manual retry that failed).
+         * @enum {string}
+         */
+        WebhookDeliveryStatus: "pending" | "succeeded" | "failed";
+        WebhookDescription: string;
+        /** @description The body of a delivery. */
+        WebhookEvent: {
+            /** @description The booking as the API showed it right after the event. */
+            data: components["schemas"]["Booking"];
+            /** @description The event's id (also `webhook-id`), the same in every attempt. */
+            id: components["schemas"]["Uuid"];
+            occurred_at: components["schemas"]["Timestamp"];
+            type: components["schemas"]["WebhookEventType"];
+        };
+        /** @description The event types to deliver; `["*"]`, every type (also those added later). */
+        WebhookEventSelection: components["schemas"]["WebhookEventSelector"][];
+        /** @description An event type, or `*` for every type (alone). */
+        WebhookEventSelector: components["schemas"]["WebhookEventType"] | "*";
+        /**
+         * @description What happened to a booking: one type per action of its audit trail (`created`,
+         *     `changed`, `confirmed`, …), prefixed by `booking.`.
+         * @enum {string}
+         */
+        WebhookEventType: "booking.created" | "booking.changed" | "booking.confirmed" | "booking.cancelled" | "booking.checked_in" | "booking.checked_out" | "booking.no_show";
+        WebhookPage: {
+            items: components["schemas"]["Webhook"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
+        WebhookSecret: {
+            /** @description Until when the secret that was replaced still signs too. */
+            previous_secret_expires_at: components["schemas"]["Timestamp"];
+            secret: components["schemas"]["WebhookSigningSecret"];
+        };
+        /**
+         * @description Standard Webhooks signing secret: `whsec_` and 32 random bytes in base64. The HMAC-SHA256
+         *     key is the base64-decoded part after `whsec_`.
+         */
+        WebhookSigningSecret: string;
+        /** @description The fields to change; anything left out stays as it is. */
+        WebhookUpdate: {
+            description?: components["schemas"]["WebhookDescription"] | null;
+            enabled?: boolean;
+            events?: components["schemas"]["WebhookEventSelection"];
+            url?: components["schemas"]["WebhookUrl"];
+        };
+        /**
+         * Format: uri
+         * @description Where events are POSTed: `http` or `https`, without credentials, a public address
+         *     (redirects are not followed).
+         * @example https://channel-manager.example.com/hooks/myhotel
+         */
+        WebhookUrl: string;
     };
     responses: {
         /** @description The request is malformed or fails validation. */
         BadRequest: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
             content: {
@@ -754,6 +1054,7 @@ export interface components {
         /** @description The request conflicts with the current state. */
         Conflict: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
             content: {
@@ -763,6 +1064,7 @@ export interface components {
         /** @description The caller's role may not do this. */
         Forbidden: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
             content: {
@@ -772,6 +1074,7 @@ export interface components {
         /** @description Unexpected server error. */
         InternalError: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
             content: {
@@ -781,6 +1084,7 @@ export interface components {
         /** @description No such resource (or not visible to the caller). */
         NotFound: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
             content: {
@@ -790,6 +1094,7 @@ export interface components {
         /** @description Body larger than 100 kB. */
         PayloadTooLarge: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
             content: {
@@ -799,6 +1104,7 @@ export interface components {
         /** @description `If-Match` does not match the current version: read it again, then retry. */
         PreconditionFailed: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
             content: {
@@ -808,6 +1114,8 @@ export interface components {
         /** @description Dependency (database) unavailable or the service is draining. */
         ServiceUnavailable: {
             headers: {
+                "Retry-After": components["headers"]["Retry-After"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
             content: {
@@ -817,6 +1125,7 @@ export interface components {
         /** @description Missing, invalid or expired credentials. */
         Unauthorized: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
             content: {
@@ -826,6 +1135,7 @@ export interface components {
         /** @description The request is well-formed but cannot be processed. */
         UnprocessableContent: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
             content: {
@@ -835,6 +1145,7 @@ export interface components {
         /** @description Body is not `application/json`. */
         UnsupportedMediaType: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
             content: {
@@ -849,6 +1160,8 @@ export interface components {
          *     was issued for.
          */
         Cursor: string;
+        /** @description A delivery of the subscription. */
+        DeliveryIdPath: string;
         IdPath: string;
         /**
          * @description The booking's `ETag` as last seen: the operation is applied only if the booking has not
@@ -869,8 +1182,23 @@ export interface components {
          *     shown as they are now and are versioned by the guest profile and the room.
          */
         ETag: string;
+        /**
+         * @description `true` when this is the answer to an earlier request with the same `Idempotency-Key`
+         *     and body, replayed (no second booking was made); absent on a first answer.
+         */
+        "Idempotent-Replayed": "true";
         /** @description Path of the created resource, e.g. `/api/bookings/{id}`. */
         Location: string;
+        /**
+         * @description Seconds to wait before retrying: on every 503 (the database is unavailable, or the
+         *     service is draining) and on a 429 (until the rate limit lets the caller try again).
+         */
+        "Retry-After": number;
+        /**
+         * @description On every response: the request's id, echoed from a well-formed `X-Request-Id` request
+         *     header or else generated. The logs carry it, and so does a problem body (`request_id`).
+         */
+        "X-Request-Id": string;
     };
     pathItems: never;
 }
@@ -905,6 +1233,7 @@ export interface operations {
             /** @description A page of free rooms with the price of the stay. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -957,6 +1286,7 @@ export interface operations {
             /** @description A page of bookings. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -989,7 +1319,9 @@ export interface operations {
             201: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     Location: components["headers"]["Location"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1035,6 +1367,7 @@ export interface operations {
             200: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1045,6 +1378,7 @@ export interface operations {
             304: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1081,6 +1415,7 @@ export interface operations {
             200: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1123,6 +1458,7 @@ export interface operations {
             200: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1164,6 +1500,7 @@ export interface operations {
             200: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1208,6 +1545,7 @@ export interface operations {
             200: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1246,6 +1584,7 @@ export interface operations {
             200: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1287,6 +1626,7 @@ export interface operations {
             /** @description A page of the booking's events. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1321,6 +1661,7 @@ export interface operations {
             200: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1361,6 +1702,7 @@ export interface operations {
             /** @description A page of guest profiles. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1391,6 +1733,7 @@ export interface operations {
             201: {
                 headers: {
                     Location: components["headers"]["Location"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1422,6 +1765,7 @@ export interface operations {
             /** @description The guest profile. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1453,6 +1797,7 @@ export interface operations {
             /** @description The updated guest profile. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1483,6 +1828,7 @@ export interface operations {
             /** @description The caller's guest profile. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1518,6 +1864,7 @@ export interface operations {
             /** @description A page of notifications. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1544,6 +1891,7 @@ export interface operations {
             /** @description The notification. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1587,6 +1935,7 @@ export interface operations {
             /** @description A page of rooms. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1622,6 +1971,7 @@ export interface operations {
             201: {
                 headers: {
                     Location: components["headers"]["Location"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1653,6 +2003,7 @@ export interface operations {
             /** @description The room. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1681,6 +2032,7 @@ export interface operations {
             /** @description The room was deleted. */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1713,6 +2065,7 @@ export interface operations {
             /** @description The updated room. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1749,6 +2102,7 @@ export interface operations {
             /** @description The room with its new housekeeping state. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1763,6 +2117,306 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Opaque cursor from a previous page's `next_cursor`. It holds the position of the last
+                 *     item in the list's order (e.g. a guest's name) and belongs to the sort and filters it
+                 *     was issued for.
+                 */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The order of the page (`-` first for descending). */
+                sort?: "created_at" | "-created_at";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of subscriptions. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookCreate"];
+            };
+        };
+        responses: {
+            /** @description The subscription, with its signing secret (shown only here). */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscription. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookUpdate"];
+            };
+        };
+        responses: {
+            /** @description The changed subscription. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Opaque cursor from a previous page's `next_cursor`. It holds the position of the last
+                 *     item in the list's order (e.g. a guest's name) and belongs to the sort and filters it
+                 *     was issued for.
+                 */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The order of the page (`-` first for descending). */
+                sort?: "created_at" | "-created_at";
+                /** @description Only deliveries in this state. */
+                status?: components["schemas"]["WebhookDeliveryStatus"];
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of deliveries. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    retryWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A delivery of the subscription. */
+                delivery_id: components["parameters"]["DeliveryIdPath"];
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery, queued. */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such subscription, or no such delivery of it. */
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new secret. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSecret"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    bookingEventWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id, the same in every attempt (deduplicate by it). */
+                "webhook-id": components["schemas"]["Uuid"];
+                /** @description One or two (during a rotation) space-separated `v1,<base64>` signatures. */
+                "webhook-signature": string;
+                /** @description When this attempt was signed, in seconds since the Unix epoch. */
+                "webhook-timestamp": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the event (the body is ignored). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything but 2xx (or no answer within 5 seconds) is retried later. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
 }
