@@ -9,6 +9,7 @@ import {
   type FieldError,
 } from './errors';
 import { isDatabaseUnavailable } from './db-errors';
+import { requestLog } from './request-log';
 
 const titles: Record<number, string> = {
   400: 'Bad Request',
@@ -80,7 +81,7 @@ export function problemHandler(logger: Logger, exposeInternalErrors = false): Er
     if (res.headersSent) return next(err);
     let error = toAppError(err);
     if (error.status >= 500) {
-      (req.log ?? logger).error({ err }, 'request failed');
+      requestLog(req, logger).error({ err }, 'request failed');
       // In tests, response-validation failures must be visible, not a bare 500.
       if (exposeInternalErrors && error.status === 500 && err instanceof Error) {
         error = new AppError(500, 'Internal Server Error', err.message);
