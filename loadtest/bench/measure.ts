@@ -241,10 +241,12 @@ export async function measureAll(stack: BenchStack): Promise<Measurements> {
   if (refresh) results.push(refresh);
   const bookings = await measureBookings(stack);
   results.push(...bookings.closed);
+  // At the lower paced fraction of the capacity just measured (so only with the booking rows).
+  const bookingCapacity = bookings.closed[0]?.requestsPerSecond;
   const webhooks =
-    !only || 'POST /api/bookings (webhooks)'.includes(only)
-      ? await measureWebhookOverhead(stack, seconds)
-      : undefined;
+    bookingCapacity === undefined
+      ? undefined
+      : await measureWebhookOverhead(stack, seconds, Math.max(1, Math.round(bookingCapacity * pacedFractions[0]!)));
   const argon2 = await measureArgon2();
   const login = await measureLogin(stack);
   if (login) results.push(login);

@@ -233,7 +233,7 @@ function renderWebhooks(report: Report): string {
   const row = (label: string, r: PacedResult) =>
     `| ${label} | ${r.rate} | ${r.p50} | ${r.p99} | ${r.max} | ${r.non2xx + r.errors} |`;
   const ratio = Math.round((w.with.p99 / w.without.p99) * 100);
-  return `Booking creation with webhooks: the same open loop at ${w.rate} req/s without and with one
+  return `Booking creation with webhooks: the same open loop at ${w.rate} req/s (25 % of the measured capacity) without and with one
 subscription (a receiver on loopback answering 204), ${w.rounds} alternating rounds each, the median
 round by p99 shown. With it, each booking's transaction also queues a delivery and the hotel
 process's worker sends it (${w.delivered} delivered; the outbox drained within ${w.maxDrainMs} ms of a round's end):

@@ -22,12 +22,16 @@ export interface WebhookOverhead {
   maxDrainMs: number;
 }
 
-const rate = 200;
 const rounds = 3;
 
 const median = (results: PacedResult[]) => [...results].sort((a, b) => a.p99 - b.p99)[results.length >> 1]!;
 
-export async function measureWebhookOverhead(stack: BenchStack, seconds: number): Promise<WebhookOverhead> {
+/** `rate`: a fraction of the full stack's measured booking capacity, so it means the same load on any machine. */
+export async function measureWebhookOverhead(
+  stack: BenchStack,
+  seconds: number,
+  rate: number,
+): Promise<WebhookOverhead> {
   let delivered = 0;
   const receiver = createServer((req, res) => {
     req.resume();

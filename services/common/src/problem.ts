@@ -2,13 +2,14 @@ import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'exp
 import type { Logger } from 'pino';
 import {
   AppError,
+  ConflictError,
   NotFoundError,
   ServiceUnavailableError,
   TooManyRequestsError,
   ValidationError,
   type FieldError,
 } from './errors';
-import { isDatabaseUnavailable } from './db-errors';
+import { isConcurrencyFailure, isDatabaseUnavailable } from './db-errors';
 import { requestLog } from './request-log';
 
 const titles: Record<number, string> = {
@@ -42,6 +43,8 @@ function toAppError(err: unknown): AppError {
   }
   if (isDatabaseUnavailable(err))
     return new ServiceUnavailableError('Database temporarily unavailable; retry later');
+  if (isConcurrencyFailure(err))
+    return new ConflictError('A concurrent change to the same data won; nothing was changed, retry');
   // express-openapi-validator (HttpError with status + errors[])
   const status = e.status ?? e.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
