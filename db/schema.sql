@@ -116,11 +116,13 @@ ALTER TABLE hotel.bookings ADD CONSTRAINT bookings_status_check CHECK ((status =
 ALTER TABLE hotel.bookings ADD CONSTRAINT bookings_stay_length_check CHECK (((check_out - check_in) <= 30));
 ALTER TABLE hotel.bookings ADD CONSTRAINT bookings_total_price_check CHECK ((total_price = (price_per_night * ((check_out - check_in))::numeric)));
 ALTER TABLE hotel.bookings ADD CONSTRAINT bookings_version_check CHECK ((version >= 1));
+CREATE INDEX bookings_active_room_check_in_idx ON hotel.bookings USING btree (room_id, check_in DESC) INCLUDE (check_out) WHERE (status = ANY (ARRAY['pending'::text, 'confirmed'::text, 'checked_in'::text]));
 CREATE INDEX bookings_check_in_idx ON hotel.bookings USING btree (check_in, id);
 CREATE INDEX bookings_created_at_idx ON hotel.bookings USING btree (created_at DESC, id DESC);
 CREATE INDEX bookings_guest_id_created_at_idx ON hotel.bookings USING btree (guest_id, created_at DESC, id DESC);
 CREATE UNIQUE INDEX bookings_reference_key ON hotel.bookings USING btree (reference);
 CREATE INDEX bookings_room_id_check_in_idx ON hotel.bookings USING btree (room_id, check_in);
+CREATE INDEX bookings_status_check_in_idx ON hotel.bookings USING btree (status, check_in);
 CREATE INDEX bookings_status_created_at_idx ON hotel.bookings USING btree (status, created_at DESC, id DESC);
 CREATE INDEX bookings_updated_at_idx ON hotel.bookings USING btree (updated_at, id);
 CREATE INDEX bookings_user_id_created_at_idx ON hotel.bookings USING btree (user_id, created_at DESC, id DESC);

@@ -32,6 +32,8 @@ export interface NodeProcessOptions<Name extends string = string> {
   name: Name;
   /** Relative to the repository root. */
   script: string;
+  /** The checkout it runs from (default: this one), e.g. an older commit's for a comparison. */
+  root?: string;
   /** The whole environment of the process; PORT is added. */
   env: NodeJS.ProcessEnv;
   /** Default: a free port. */
@@ -67,7 +69,7 @@ export async function startNodeProcess<Name extends string>(
     options.script,
   ]);
   const child = spawn(command, args, {
-    cwd: repoRoot,
+    cwd: options.root ?? repoRoot,
     env: { ...options.env, PORT: String(port) },
     stdio: ['ignore', stdioFor[output], output === 'capture' ? 'pipe' : 'inherit'],
   });

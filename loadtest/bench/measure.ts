@@ -1,29 +1,30 @@
 /**
- * What the benchmark measures: reads on the full stack and the bare server side by side
- * (autocannon, closed loop), booking creation (open loop at fixed rates, then closed loop),
- * and login, which argon2id bounds by design.
+ * What the benchmark measures: the rows on the full stack and the bare server side by side
+ * (autocannon, closed loop), token refresh, booking creation (closed loop on both, then open
+ * loop at fractions of the full stack's measured capacity), login, which argon2id bounds by
+ * design, and last the scaling table (scale.ts), which reseeds the database.
  */
-import autocannon from 'autocannon';
+import { loadavg } from 'node:os';
 import { passwordHashCost } from '@myhotel/auth';
+import {
+  connections,
+  measure,
+  seconds,
+  type Measurement,
+  type RequestSpec,
+  type Target,
+} from './autocannon-run';
 import { pacedRun, type PacedRequest, type PacedResult } from './paced';
+import { availabilityPath, bearer, isoDay, readRows, type Row } from './read-rows';
+import { measureScaling, type ScaleResult } from './scale';
 import { log, type BenchStack } from './stack';
 import { measureWebhookOverhead, type WebhookOverhead } from './webhooks';
 
-export const seconds = Number(process.env.BENCH_SECONDS ?? 10);
-export const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
-/** BENCH_ONLY: measure only the rows whose name contains it (for profiling). */
+/** BENCH_ONLY: measure only the rows whose name contains it (for profiling and comparisons). */
 export const only = process.env.BENCH_ONLY;
-
-export interface Measurement {
-  name: string;
-  target: 'full' | 'bare';
-  requestsPerSecond: number;
-  p50: number;
-  p99: number;
-  total: number;
-  non2xx: number;
-  errors: number;
-}
+/** BENCH_ROUNDS: how many times each row is measured (before/after comparisons). */
+const rounds = Number(process.env.BENCH_ROUNDS ?? 1);
+const selected = (name: string) => !only || name.includes(only);
 
 interface Argon2Cost {
   memoryCost?: number;
@@ -36,145 +37,77 @@ export interface Measurements {
   results: Measurement[];
   paced: PacedResult[];
   argon2: Argon2Cost;
+  scaling: ScaleResult[];
   /** Booking creation without and with a webhook subscriber. */
   webhooks?: WebhookOverhead;
 }
 
-interface RequestSpec {
-  method?: 'GET' | 'POST' | 'PATCH';
-  path: () => string;
-  body?: () => string;
-  headers?: Record<string, string>;
-}
-
-const isoDay = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length)]!;
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-
-async function measure(
-  name: string,
-  target: 'full' | 'bare',
-  base: string,
-  spec: RequestSpec,
-  options: { connections?: number; seconds?: number } = {},
-): Promise<Measurement | undefined> {
-  if (only && name !== 'warm-up' && !name.includes(only)) return undefined;
-  const result = await autocannon({
-    url: base,
-    connections: options.connections ?? connections,
-    duration: options.seconds ?? seconds,
-    requests: [
-      {
-        method: spec.method ?? 'GET',
-        headers: { 'content-type': 'application/json', ...spec.headers },
-        setupRequest: (req: autocannon.Request) => ({
-          ...req,
-          path: spec.path(),
-          ...(spec.body ? { body: spec.body() } : {}),
-        }),
-      },
-    ],
-  });
-  const m: Measurement = {
-    name,
+/** JIT, pools and caches of a server warm before anything is measured on it. */
+async function warmUp(target: Target, stack: BenchStack): Promise<void> {
+  await measure(
+    'warm-up',
     target,
-    requestsPerSecond: Math.round(result.requests.average),
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    total: result.requests.total,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
-  };
-  log(
-    `${name} [${target}]: ${m.requestsPerSecond} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, non-2xx ${m.non2xx}, errors ${m.errors}`,
+    { path: availabilityPath(), headers: bearer(stack.tokens.staff) },
+    { seconds: 3 },
   );
-  return m;
 }
 
-/** The same reads against the full stack and the bare server, after warming both. */
-async function measureReads(stack: BenchStack): Promise<Measurement[]> {
-  const availabilityPath = () => {
-    const start = Math.floor(Math.random() * 180);
-    return `/api/availability?check_in=${isoDay(start)}&check_out=${isoDay(start + 1 + Math.floor(Math.random() * 5))}&guests=${1 + Math.floor(Math.random() * 2)}`;
-  };
-  const roomPath = () => `/api/rooms/${pick(stack.roomIds)}`;
-  const bookingsPath = () => {
-    const start = Math.floor(Math.random() * 150) - 60;
-    return `/api/bookings?status=confirmed&from=${isoDay(start)}&to=${isoDay(start + 14)}&limit=20`;
-  };
-  const staff = bearer(stack.tokens.staff);
-  // JIT, pools and caches of both servers warm before anything is measured.
-  await measure('warm-up', 'full', stack.full, { path: availabilityPath, headers: staff }, { seconds: 3 });
-  await measure('warm-up', 'bare', stack.bare, { path: availabilityPath, headers: staff }, { seconds: 3 });
+/** Each selected row on the full stack, then on the bare server. */
+async function measureRows(stack: BenchStack, rows: Row[]): Promise<Measurement[]> {
   const results: Measurement[] = [];
-  const pair = async (name: string, spec: RequestSpec) => {
-    for (const [target, base] of [
-      ['full', stack.full],
-      ['bare', stack.bare],
-    ] as const) {
-      const m = await measure(name, target, base, spec);
-      if (m) results.push(m);
+  for (const row of rows.filter((r) => selected(r.name))) {
+    const full = row.service === 'auth' ? stack.auth : stack.full;
+    for (let round = 0; round < rounds; round++) {
+      results.push(await measure(row.name, full, row.spec));
+      results.push(await measure(row.name, stack.bare, row.spec));
     }
-  };
-  await pair('GET /api/availability', { path: availabilityPath });
-  await pair('GET /api/rooms/{id}', { path: roomPath });
-  await pair('GET /api/bookings (staff, filtered)', { path: bookingsPath, headers: staff });
-  // The front desk looks a guest up by the start of a name (2–4 letters: many match) or email.
-  const prefixes = [
-    'ana',
-    'bu',
-    'sit',
-    'mar',
-    'john',
-    'wei',
-    'ais',
-    'car',
-    'santo',
-    'ra',
-    'gon',
-    'zha',
-    'tana',
-    'siti.r',
-    'lu',
-  ];
-  await pair('GET /api/guests?q= (staff)', {
-    path: () => `/api/guests?q=${encodeURIComponent(pick(prefixes))}&limit=20`,
-    headers: staff,
-  });
-  await pair('PATCH /api/bookings/{id} (staff)', {
-    method: 'PATCH',
-    ...bookingChanges(stack),
-    headers: staff,
-  });
+  }
   return results;
 }
 
 /**
- * Changes of future bookings by staff, round robin over 3 000 of them: each request moves a
- * booking to the other of 1 and 2 guests (never a change that changes nothing). Each is a
- * transaction: the row locked, the room read, the update (exclusion constraint and price),
- * the audit event and the notification.
+ * BENCH_COMPARE: the hotel service of another checkout ("before") and this one ("after") on
+ * the same data, measured in turns (ABBA, so that a drifting machine load favours neither):
+ * on a shared machine, measurements minutes apart differ more than most optimisations do,
+ * so a comparison takes the median of several rounds, of throughput and of the service's CPU
+ * time per request.
  */
-function bookingChanges(stack: BenchStack): Pick<RequestSpec, 'path' | 'body'> {
-  let sequence = 0;
-  let current: { id: string; guests: number } = stack.changeable[0]!;
-  return {
-    path: () => {
-      current = stack.changeable[sequence++ % stack.changeable.length]!;
-      return `/api/bookings/${current.id}`;
-    },
-    body: () => {
-      current.guests = current.guests === 1 ? 2 : 1;
-      return JSON.stringify({ guests: current.guests });
-    },
-  };
+async function compareRows(stack: BenchStack, before: Target, rows: Row[]): Promise<Measurement[]> {
+  const results: Measurement[] = [];
+  const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
+  for (const row of rows.filter((r) => r.service === 'hotel' && selected(r.name))) {
+    const runs = { before: [] as Measurement[], after: [] as Measurement[] };
+    for (let round = 0; round < rounds; round++) {
+      const order = round % 2 === 0 ? (['before', 'after'] as const) : (['after', 'before'] as const);
+      for (const which of order) {
+        const m = await measure(row.name, which === 'before' ? before : stack.full, row.spec, {
+          quiet: true,
+        });
+        runs[which].push(m);
+        results.push(m);
+      }
+    }
+    const summary = (ms: Measurement[]) =>
+      `${median(ms.map((m) => m.requestsPerSecond))} req/s, p50 ${median(ms.map((m) => m.p50))} ms, p99 ${median(ms.map((m) => m.p99))} ms, CPU ${median(ms.map((m) => m.cpuUsPerRequest ?? 0))} µs/req`;
+    log(`${row.name} (median of ${rounds}): before ${summary(runs.before)}; after ${summary(runs.after)}`);
+    log(
+      `${row.name} rounds: before ${runs.before.map((m) => m.requestsPerSecond).join(' ')}; after ${runs.after.map((m) => m.requestsPerSecond).join(' ')} (load ${loadavg()[0]!.toFixed(1)})`,
+    );
+  }
+  return results;
 }
 
-/** Booking creation on the full stack: open loop at 200 and 400/s, then as fast as it goes. */
-async function measureBookings(
-  stack: BenchStack,
-): Promise<{ paced: PacedResult[]; closed: Measurement | undefined }> {
-  // Distinct (room, night) per request, beyond the seeded year: no conflicts.
+/** The fractions of the full stack's measured booking capacity the open-loop rows run at. */
+const pacedFractions = [0.25, 0.5];
+
+/**
+ * Booking creation: closed loop on the full stack (its capacity) and on the bare server (the
+ * same transaction with no framework), then the full stack in open loop at fractions of the
+ * capacity it just measured, so that the paced rows mean the same load on any machine.
+ */
+async function measureBookings(stack: BenchStack): Promise<{ paced: PacedResult[]; closed: Measurement[] }> {
+  if (!selected('POST /api/bookings')) return { paced: [], closed: [] };
+  // Distinct (room, night) per request, beyond the seeded stays: no conflicts.
   let sequence = 0;
   const nextBooking = () => {
     const n = sequence++;
@@ -193,24 +126,64 @@ async function measureBookings(
     headers,
     body: nextBooking(),
   });
-  const paced: PacedResult[] = [];
-  if (!only || 'POST /api/bookings'.includes(only)) {
-    await pacedRun(stack.full, 100, 3, booking); // JIT warm-up of the booking path
-    for (const rate of [200, 400]) {
-      const result = await pacedRun(stack.full, rate, seconds, booking);
-      log(
-        `POST /api/bookings [full, open loop @${rate}/s]: p50 ${result.p50} ms, p99 ${result.p99} ms, max ${result.max} ms, ok ${result.ok}, non-2xx ${result.non2xx}, errors ${result.errors}`,
-      );
-      paced.push(result);
-    }
-  }
-  const closed = await measure('POST /api/bookings', 'full', stack.full, {
+  // JIT warm-up of the booking path (the full stack's first booking also makes the guest's profile).
+  for (const target of [stack.full, stack.bare]) await pacedRun(target.base, 100, 3, booking);
+  const spec: RequestSpec = {
     method: 'POST',
     path: () => '/api/bookings',
     body: nextBooking,
     headers: bearer(stack.tokens.guest),
+  };
+  const full = await measure('POST /api/bookings', stack.full, spec);
+  const bare = await measure('POST /api/bookings', stack.bare, spec);
+  const paced: PacedResult[] = [];
+  // Each rate on the full stack, then on the bare server (the same transaction with no
+  // framework): the bare row shows how much of the tail the machine and the database make.
+  for (const fraction of pacedFractions) {
+    const rate = Math.max(1, Math.round(full.requestsPerSecond * fraction));
+    for (const target of [stack.full, stack.bare]) {
+      const result = {
+        ...(await pacedRun(target.base, rate, seconds, booking)),
+        fraction,
+        target: target.name,
+      };
+      log(
+        `POST /api/bookings [${target.name}, open loop @${rate}/s = ${fraction * 100} % of the full stack's capacity]: p50 ${result.p50} ms, p99 ${result.p99} ms, max ${result.max} ms, ok ${result.ok}, non-2xx ${result.non2xx}, errors ${result.errors}`,
+      );
+      paced.push(result);
+    }
+  }
+  return { paced, closed: [full, bare] };
+}
+
+/**
+ * Token refresh (rotation: each refresh token is used once and answered with the next), on
+ * the auth service: a pool of sessions, each request taking one token and putting back the
+ * one it gets. No bare row: the bare server is the hotel's SQL only.
+ */
+async function measureRefresh(stack: BenchStack): Promise<Measurement | undefined> {
+  if (!selected('POST /api/auth/refresh')) return undefined;
+  const post = async (path: string, body: unknown) =>
+    fetch(`${stack.auth.base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const tokens: string[] = [];
+  for (let i = 0; i < 2 * connections; i++) {
+    const account = { email: `refresh${i}@bench.example`, password: `bench-refresh-password-${i}` };
+    await post('/api/auth/register', { name: `Refresh ${i}`, ...account });
+    const login = (await (await post('/api/auth/login', account)).json()) as { refresh_token: string };
+    tokens.push(login.refresh_token);
+  }
+  return measure('POST /api/auth/refresh', stack.auth, {
+    method: 'POST',
+    path: () => '/api/auth/refresh',
+    body: () => JSON.stringify({ refresh_token: tokens.shift() }),
+    onResponse: (status, body) => {
+      if (status === 200) tokens.push((JSON.parse(body) as { refresh_token: string }).refresh_token);
+    },
   });
-  return { paced, closed };
 }
 
 /** The cost of one argon2id hash on this machine, which bounds logins per second. */
@@ -223,6 +196,7 @@ async function measureArgon2(): Promise<Argon2Cost> {
 }
 
 async function measureLogin(stack: BenchStack): Promise<Measurement | undefined> {
+  if (!selected('POST /api/auth/login')) return undefined;
   // Many accounts, as in real traffic (the per-account failure throttle counts in-flight attempts).
   const accounts = Array.from({ length: 40 }, (_, i) => ({
     email: `login${i}@bench.example`,
@@ -230,7 +204,7 @@ async function measureLogin(stack: BenchStack): Promise<Measurement | undefined>
   }));
   await Promise.all(
     accounts.map((account, i) =>
-      fetch(`${stack.auth}/api/auth/register`, {
+      fetch(`${stack.auth.base}/api/auth/register`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ name: `Login ${i}`, ...account }),
@@ -240,7 +214,6 @@ async function measureLogin(stack: BenchStack): Promise<Measurement | undefined>
   let sequence = 0;
   return measure(
     'POST /api/auth/login',
-    'full',
     stack.auth,
     {
       method: 'POST',
@@ -252,15 +225,32 @@ async function measureLogin(stack: BenchStack): Promise<Measurement | undefined>
 }
 
 export async function measureAll(stack: BenchStack): Promise<Measurements> {
-  const results = await measureReads(stack);
+  const rows = readRows(stack);
+  if (stack.before) {
+    for (const target of [stack.before, stack.full]) await warmUp(target, stack);
+    return {
+      results: await compareRows(stack, stack.before, rows),
+      paced: [],
+      argon2: { msPerHash: 0 },
+      scaling: [],
+    };
+  }
+  for (const target of [stack.full, stack.bare]) await warmUp(target, stack);
+  const results = await measureRows(stack, rows);
+  const refresh = await measureRefresh(stack);
+  if (refresh) results.push(refresh);
   const bookings = await measureBookings(stack);
-  if (bookings.closed) results.push(bookings.closed);
+  results.push(...bookings.closed);
+  // At the lower paced fraction of the capacity just measured (so only with the booking rows).
+  const bookingCapacity = bookings.closed[0]?.requestsPerSecond;
   const webhooks =
-    !only || 'POST /api/bookings (webhooks)'.includes(only)
-      ? await measureWebhookOverhead(stack, seconds)
-      : undefined;
+    bookingCapacity === undefined
+      ? undefined
+      : await measureWebhookOverhead(stack, seconds, Math.max(1, Math.round(bookingCapacity * pacedFractions[0]!)));
   const argon2 = await measureArgon2();
   const login = await measureLogin(stack);
   if (login) results.push(login);
-  return { results, paced: bookings.paced, argon2, webhooks };
+  // Last: it reseeds the database at each size.
+  const scaling = only ? [] : await measureScaling(stack);
+  return { results, paced: bookings.paced, argon2, scaling, webhooks };
 }

@@ -1,7 +1,12 @@
 import { Agent, request } from 'node:http';
+import type { TargetName } from './autocannon-run';
 
 export interface PacedResult {
   rate: number;
+  /** The fraction of the full stack's measured closed-loop capacity the rate is. */
+  fraction?: number;
+  /** The server it ran against (absent: the full stack). */
+  target?: TargetName;
   sent: number;
   ok: number;
   non2xx: number;

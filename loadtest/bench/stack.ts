@@ -19,17 +19,31 @@ import {
   type NodeProcess,
 } from '../../tooling/node-process';
 import { startEmbeddedPostgres } from '../../tooling/embedded-postgres';
+import type { Target, TargetName } from './autocannon-run';
 import { seedBenchData, type BenchDataSet } from './seed';
+import { subjectOf } from './subject';
 
 export const repoRoot = join(__dirname, '..', '..');
 export const log = (line: string) => console.log(`[bench] ${line}`);
 const profileDir = join(repoRoot, 'bench-results', 'profiles');
 export const dbPoolMax = 10;
+/** BENCH_ROOMS: rooms of the main data set (default 200; 100 stays each), e.g. for a comparison at a larger size. */
+const benchRooms = Number(process.env.BENCH_ROOMS ?? 200);
+/**
+ * BENCH_COMPARE=<another checkout, with its node_modules>: its hotel service runs beside this
+ * one on the same database, and each measured row is measured on both (before/after pairs
+ * of one run, for an optimisation's commit).
+ */
+const compareWith = process.env.BENCH_COMPARE;
 
 export interface BenchStack {
-  auth: string;
-  full: string;
-  bare: string;
+  /** The auth service (full stack). */
+  auth: Target;
+  /** The hotel service (full stack). */
+  full: Target;
+  bare: Target;
+  /** With BENCH_COMPARE: the hotel service of another checkout, measured beside this one. */
+  before?: Target;
   tokens: { admin: string; staff: string; guest: string };
   /** Rooms that can be booked (not in maintenance), by number. */
   roomIds: string[];
@@ -37,8 +51,33 @@ export interface BenchStack {
   changeable: Array<{ id: string; guests: number }>;
   dataSet: BenchDataSet;
   pgVersion: string;
+  /** The hotel database as its superuser (seeding, EXPLAIN) and as the service's role. */
+  database: { superuserUrl: string; hotelUrl: string };
   stop(): Promise<void>;
 }
+
+/**
+ * The bench guest's notifications: 60 of them (a page and a half of the default 20), as an
+ * account with a booking history has, about seeded bookings.
+ */
+async function giveNotifications(superuserUrl: string, userId: string): Promise<void> {
+  const client = new Client({ connectionString: superuserUrl });
+  await client.connect();
+  try {
+    await client.query(
+      `INSERT INTO hotel.notifications (user_id, booking_id, type, message, read_at, created_at)
+       SELECT $1, id, 'booking_created', 'Your booking ' || reference || ' was received.',
+              CASE WHEN check_out < current_date THEN now() END, created_at
+       FROM hotel.bookings ORDER BY created_at DESC LIMIT 60`,
+      [userId],
+    );
+  } finally {
+    await client.end();
+  }
+}
+
+/** Rooms that can be booked, by number (after a reseed). */
+export const bookableRooms = (url: string) => bookableRoomIds(url);
 
 async function serverVersion(url: string): Promise<string> {
   const client = new Client({ connectionString: url });
@@ -119,11 +158,16 @@ export async function startBenchStack(): Promise<BenchStack> {
     await Promise.all(servers.map((server) => stopNodeProcess(server)));
     await postgres.stop().catch(() => undefined);
   };
-  // The services as in production, with their JSON request logs discarded (errors shown).
-  const options = {
-    output: 'errors',
-    nodeOptions: process.env.BENCH_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
-  } as const;
+  // The services as in production, with their JSON request logs discarded (errors shown);
+  // with BENCH_PROFILE=1, each writes bench-results/profiles/<name>.cpuprofile when it stops.
+  const options = (name: string) =>
+    ({
+      output: 'errors',
+      nodeOptions:
+        process.env.BENCH_PROFILE === '1'
+          ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`]
+          : [],
+    }) as const;
   try {
     const database = await bootstrapServer(postgres.url(), { auth: 'bench-auth', hotel: 'bench-hotel' });
     const authUrl = database.urlFor('auth');
@@ -135,14 +179,14 @@ export async function startBenchStack(): Promise<BenchStack> {
     await migrateAuth({ ...jwt, DATABASE_URL: authUrl, JWT_PRIVATE_KEY: privateKey });
     await migrateHotel({ ...jwt, DATABASE_URL: hotelUrl, JWKS_URL: 'http://127.0.0.1/unused' });
     const seedStart = Date.now();
-    const dataSet = await seedBenchData(database.superuserUrl, 200, 10_000, 100);
+    const dataSet = await seedBenchData(database.superuserUrl, benchRooms, 10_000, 100);
     log(
       `data set: ${dataSet.rooms} rooms, ${dataSet.guests} guests, ${dataSet.bookings} bookings, ${dataSet.notifications} notifications (${Date.now() - seedStart} ms)`,
     );
 
     const production = { NODE_ENV: 'production', LOG_LEVEL: 'info', DB_POOL_MAX: String(dbPoolMax), ...jwt };
     const authService = await startService('auth', {
-      ...options,
+      ...options('auth'),
       env: {
         ...process.env,
         ...production,
@@ -154,20 +198,28 @@ export async function startBenchStack(): Promise<BenchStack> {
       },
     });
     servers.push(authService);
-    const hotel = await startService('hotel', {
-      ...options,
-      env: {
-        ...process.env,
-        ...production,
-        DATABASE_URL: hotelUrl,
-        JWKS_URL: `${authService.base}/.well-known/jwks.json`,
-        // The webhook rows subscribe a receiver of the bench process, on loopback.
-        WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
-      },
-    });
+    const hotelEnv = {
+      ...process.env,
+      ...production,
+      DATABASE_URL: hotelUrl,
+      JWKS_URL: `${authService.base}/.well-known/jwks.json`,
+      // The webhook rows subscribe a receiver of the bench process, on loopback.
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+    };
+    const hotel = await startService('hotel', { ...options('hotel'), env: hotelEnv });
     servers.push(hotel);
+    const before = compareWith
+      ? await startNodeProcess({
+          ...options('hotel-before'),
+          name: 'hotel (before)',
+          root: compareWith,
+          script: join('services', 'hotel', 'src', 'main.ts'),
+          env: hotelEnv,
+        })
+      : undefined;
+    if (before) servers.push(before);
     const bare = await startNodeProcess({
-      ...options,
+      ...options('bare'),
       name: 'bare server',
       script: 'loadtest/bench/bare-server.ts',
       env: { ...process.env, DATABASE_URL: hotelUrl, DB_POOL_MAX: String(dbPoolMax) },
@@ -176,16 +228,24 @@ export async function startBenchStack(): Promise<BenchStack> {
     });
     servers.push(bare);
 
-    const auth = authService.base;
+    const target = (name: TargetName, server: NodeProcess): Target => ({
+      name,
+      base: server.base,
+      pid: server.child.pid,
+    });
+    const tokens = await benchTokens(authService.base);
+    await giveNotifications(database.superuserUrl, subjectOf(tokens.guest));
     return {
-      auth,
-      full: hotel.base,
-      bare: bare.base,
-      tokens: await benchTokens(auth),
+      auth: target('full', authService),
+      full: target('full', hotel),
+      bare: target('bare', bare),
+      before: before && target('before', before),
+      tokens,
       roomIds: await bookableRoomIds(hotelUrl),
       changeable: await changeableBookings(hotelUrl),
       dataSet,
       pgVersion: await serverVersion(database.superuserUrl),
+      database: { superuserUrl: database.superuserUrl, hotelUrl },
       stop,
     };
   } catch (err) {

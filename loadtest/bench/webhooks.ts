@@ -8,6 +8,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pacedRun, type PacedRequest, type PacedResult } from './paced';
+import { isoDay } from './read-rows';
 import { log, type BenchStack } from './stack';
 
 export interface WebhookOverhead {
@@ -21,13 +22,16 @@ export interface WebhookOverhead {
   maxDrainMs: number;
 }
 
-const rate = 200;
 const rounds = 3;
 
-const isoDay = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 const median = (results: PacedResult[]) => [...results].sort((a, b) => a.p99 - b.p99)[results.length >> 1]!;
 
-export async function measureWebhookOverhead(stack: BenchStack, seconds: number): Promise<WebhookOverhead> {
+/** `rate`: a fraction of the full stack's measured booking capacity, so it means the same load on any machine. */
+export async function measureWebhookOverhead(
+  stack: BenchStack,
+  seconds: number,
+  rate: number,
+): Promise<WebhookOverhead> {
   let delivered = 0;
   const receiver = createServer((req, res) => {
     req.resume();
@@ -39,7 +43,11 @@ export async function measureWebhookOverhead(stack: BenchStack, seconds: number)
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const admin = { authorization: `Bearer ${stack.tokens.admin}`, 'content-type': 'application/json' };
   const api = async (method: string, path: string, body: unknown) => {
-    const res = await fetch(`${stack.full}${path}`, { method, headers: admin, body: JSON.stringify(body) });
+    const res = await fetch(`${stack.full.base}${path}`, {
+      method,
+      headers: admin,
+      body: JSON.stringify(body),
+    });
     if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
     return (res.status === 204 ? {} : await res.json()) as { id: string };
   };
@@ -80,12 +88,12 @@ export async function measureWebhookOverhead(stack: BenchStack, seconds: number)
   try {
     // Warm-up: the JIT of the booking path with a delivery queued, and of the worker's.
     await api('PATCH', `/api/webhooks/${subscription.id}`, { enabled: true });
-    expected += (await pacedRun(stack.full, 100, 3, booking)).ok;
+    expected += (await pacedRun(stack.full.base, 100, 3, booking)).ok;
     await drain();
     for (let round = 0; round < rounds; round++) {
       for (const variant of ['without', 'with'] as const) {
         await api('PATCH', `/api/webhooks/${subscription.id}`, { enabled: variant === 'with' });
-        const result = await pacedRun(stack.full, rate, seconds, booking);
+        const result = await pacedRun(stack.full.base, rate, seconds, booking);
         results[variant].push(result);
         log(
           `POST /api/bookings [full, open loop @${rate}/s, ${variant} a webhook subscriber, round ${round + 1}]: ` +

@@ -71,20 +71,23 @@ export function createAuthApp({
       users,
       sessions,
       jwks: keys.jwks,
-      loginThrottle: loginThrottle({
-        perClient: loginFailureBudget(
-          dataSource,
-          'client',
-          env.LOGIN_MAX_FAILURES_PER_CLIENT,
-          env.LOGIN_FAILURE_WINDOW_SECONDS,
-        ),
-        perAccount: loginFailureBudget(
-          dataSource,
-          'account',
-          env.LOGIN_MAX_FAILURES_PER_ACCOUNT,
-          env.LOGIN_FAILURE_WINDOW_SECONDS,
-        ),
-      }),
+      loginThrottle: loginThrottle(
+        {
+          perClient: loginFailureBudget(
+            dataSource,
+            'client',
+            env.LOGIN_MAX_FAILURES_PER_CLIENT,
+            env.LOGIN_FAILURE_WINDOW_SECONDS,
+          ),
+          perAccount: loginFailureBudget(
+            dataSource,
+            'account',
+            env.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+            env.LOGIN_FAILURE_WINDOW_SECONDS,
+          ),
+        },
+        logger,
+      ),
     }),
     validateResponses: env.NODE_ENV !== 'production',
     trustProxy: env.TRUST_PROXY,

@@ -8,11 +8,11 @@ import { corsPolicy } from './cors';
 import type { Lifecycle } from './lifecycle';
 import { rejectNulCharacters } from './reject-nul-characters';
 import { verifyJsonBody } from './json-body';
-import { httpLogger } from './logger';
+import { httpLogger } from './request-log';
 import type { Metrics } from './metrics';
 import { notFoundHandler, problemHandler } from './problem';
 import { requestValidationOptions } from './request-validation';
-import { cacheRouteMatchers } from './route-matcher-cache';
+import { installRouteLookup } from './route-lookup';
 
 export interface ServiceAppOptions {
   apiSpec: string;
@@ -38,7 +38,7 @@ export interface ServiceAppOptions {
  * no NUL characters → routes → problem+json errors.
  */
 export function createServiceApp(options: ServiceAppOptions): Express {
-  cacheRouteMatchers();
+  installRouteLookup();
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxy);

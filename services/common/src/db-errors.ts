@@ -25,6 +25,16 @@ export function isExclusionViolation(err: unknown, constraint?: string): boolean
 }
 
 /**
+ * True when PostgreSQL chose this transaction as the loser of a race it could not order:
+ * a deadlock (40P01) or a serialization failure (40001). Nothing was written; the caller may
+ * retry. A concurrent loser is a 409, never a 500.
+ */
+export function isConcurrencyFailure(err: unknown): boolean {
+  const code = pgError(err).code;
+  return code === '40P01' || code === '40001';
+}
+
+/**
  * PostgreSQL's detail of a violated constraint, e.g. the conflicting key of an exclusion
  * violation. It quotes row values: parse what is needed from it, never pass it on or log it.
  */

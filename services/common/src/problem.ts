@@ -2,13 +2,15 @@ import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'exp
 import type { Logger } from 'pino';
 import {
   AppError,
+  ConflictError,
   NotFoundError,
   ServiceUnavailableError,
   TooManyRequestsError,
   ValidationError,
   type FieldError,
 } from './errors';
-import { isDatabaseUnavailable } from './db-errors';
+import { isConcurrencyFailure, isDatabaseUnavailable } from './db-errors';
+import { requestLog } from './request-log';
 
 const titles: Record<number, string> = {
   400: 'Bad Request',
@@ -41,6 +43,8 @@ function toAppError(err: unknown): AppError {
   }
   if (isDatabaseUnavailable(err))
     return new ServiceUnavailableError('Database temporarily unavailable; retry later');
+  if (isConcurrencyFailure(err))
+    return new ConflictError('A concurrent change to the same data won; nothing was changed, retry');
   // express-openapi-validator (HttpError with status + errors[])
   const status = e.status ?? e.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
@@ -80,7 +84,7 @@ export function problemHandler(logger: Logger, exposeInternalErrors = false): Er
     if (res.headersSent) return next(err);
     let error = toAppError(err);
     if (error.status >= 500) {
-      (req.log ?? logger).error({ err }, 'request failed');
+      requestLog(req, logger).error({ err }, 'request failed');
       // In tests, response-validation failures must be visible, not a bare 500.
       if (exposeInternalErrors && error.status === 500 && err instanceof Error) {
         error = new AppError(500, 'Internal Server Error', err.message);

@@ -9,6 +9,12 @@ export { createHotelApp, createWebhookWorker } from './app';
 export { loadHotelConfig, type HotelConfig } from './config';
 export { createHotelDataSource } from './data/data-source';
 /** The SQL of the hot paths, which the benchmark's bare baseline server runs as is. */
-export { bookingListQuery, bookingChangeStatements } from './data/booking-repository';
+export {
+  bookingListQuery,
+  bookingChangeStatements,
+  bookingCreateStatements,
+} from './data/booking-repository';
 export { guestSearchQuery } from './data/guest-repository';
-export { availabilityQuery, roomByIdQuery } from './data/room-repository';
+export { notificationListQuery } from './data/notification-repository';
+export { availabilityQuery, roomByIdQuery, roomListQuery } from './data/room-repository';
+export { newBookingReference } from './domain/references';

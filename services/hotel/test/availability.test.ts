@@ -1,5 +1,5 @@
 import { expectProblem } from '../../../test/support/problem';
-import { day, startHotelForTest, type HotelHarness } from '../../../test/support/hotel';
+import { day, startHotelForTest, type HotelHarness, type RoomJson } from '../../../test/support/hotel';
 
 let h: HotelHarness;
 beforeAll(async () => {
@@ -101,6 +101,69 @@ describe('GET /api/availability', () => {
     expect(seen[0]).toBe(rooms[0]!.id);
     expect(seen[4]).toBe(rooms[4]!.id);
   });
+
+  it('agrees with a plain overlap check on rooms with many stays, page after page', async () => {
+    const type = 'avail-model';
+    const walkIn = await h.walkIn();
+    // Eight rooms (prices with ties), each with stays of 1–30 nights, back to back or with
+    // gaps; every third cancelled (its dates free again, and a later stay may reuse them).
+    const prices = ['50.00', '50.00', '60.00', '40.00', '60.00', '70.00', '50.00', '45.00'];
+    const stays: Array<{ roomId: string; checkIn: number; checkOut: number; active: boolean }> = [];
+    const rooms: RoomJson[] = [];
+    for (const [i, price] of prices.entries()) {
+      const room = await h.room({ type, price_per_night: price });
+      rooms.push(room);
+      let start = 1 + (i % 3);
+      for (let k = 0; start < 75; k++) {
+        const nights = [1, 30, 2, 5, 1, 12, 3][(i + k) % 7]!;
+        const res = await h
+          .book(h.staff, {
+            room_id: room.id,
+            guest_id: walkIn.id,
+            check_in: day(start),
+            check_out: day(start + nights),
+          })
+          .expect(201);
+        const cancelled = (i + k) % 3 === 0;
+        if (cancelled) {
+          await h.http.post(`/api/bookings/${res.body.id}/cancel`).set(h.staff.auth).expect(200);
+        }
+        stays.push({ roomId: room.id, checkIn: start, checkOut: start + nights, active: !cancelled });
+        // Back to back after an odd stay, a gap of (i % 4) nights otherwise; after a
+        // cancelled stay the next one may start inside its dates.
+        start += cancelled ? Math.ceil(nights / 2) : nights + ((i + k) % 2 === 0 ? 0 : i % 4);
+      }
+    }
+    const free = (from: number, to: number) =>
+      rooms
+        .filter(
+          (room) =>
+            !stays.some((s) => s.active && s.roomId === room.id && s.checkIn < to && s.checkOut > from),
+        )
+        .map((room) => room.id);
+    for (let from = 0; from < 80; from += 3) {
+      for (const nights of [1, 2, 4, 9, 30]) {
+        const query = { check_in: day(from), check_out: day(from + nights), type };
+        const paged: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const page: { items: Item[]; next_cursor: string | null } = await search({
+            ...query,
+            limit: 3,
+            ...(cursor ? { cursor } : {}),
+          });
+          paged.push(...ids(page));
+          cursor = page.next_cursor;
+        } while (cursor);
+        expect({ from, nights, rooms: [...paged].sort() }).toEqual({
+          from,
+          nights,
+          rooms: free(from, from + nights).sort(),
+        });
+        expect(ids(await search({ ...query, limit: 100 }))).toEqual(paged);
+      }
+    }
+  }, 60_000);
 
   it('accepts 30 nights, rejects 31, and handles Feb 29', async () => {
     const type = 'avail-dates';

@@ -156,6 +156,52 @@ describe('sorting and polling for changes', () => {
     );
   });
 
+  it('a date window (from, to) lists exactly the stays overlapping it, in every sort, across pages', async () => {
+    const walkIn = await h.walkIn();
+    // [check_in, check_out) offsets; the window is [40, 50). 30 nights is the longest stay.
+    const stays: Array<[number, number, boolean]> = [
+      [10, 40, false], // 30 nights, ends as the window starts
+      [11, 41, true], // 30 nights, the earliest check-in that overlaps
+      [39, 40, false],
+      [39, 41, true],
+      [45, 46, true],
+      [41, 49, true],
+      [49, 50, true],
+      [50, 51, false], // starts as the window ends
+      [30, 60, true], // 30 nights across the whole window
+    ];
+    const expected: string[] = [];
+    for (const [checkIn, checkOut, overlaps] of stays) {
+      const room = await h.room({ capacity: 2 });
+      const res = await h
+        .book(h.staff, {
+          room_id: room.id,
+          check_in: day(checkIn),
+          check_out: day(checkOut),
+          guest_id: walkIn.id,
+        })
+        .expect(201);
+      if (overlaps) expected.push((res.body as BookingJson).id);
+    }
+    const window = { guest_id: walkIn.id, from: day(40), to: day(50) };
+    for (const sort of ['created_at', '-created_at', 'check_in', '-check_in', 'updated_at']) {
+      for (const extra of [{}, { status: 'pending' }]) {
+        const paged = await allPages<BookingJson>((cursor) =>
+          h.http
+            .get('/api/bookings')
+            .query({ ...window, ...extra, sort, limit: 2, ...cursor })
+            .set(h.staff.auth),
+        );
+        expect(ids(paged).sort()).toEqual([...expected].sort());
+        expect(ids(await list(h.staff, { ...window, ...extra, sort }))).toEqual(ids(paged));
+      }
+    }
+    expect(await list(h.staff, { ...window, status: 'confirmed' })).toEqual([]);
+    expect(ids(await list(h.staff, { guest_id: walkIn.id, from: day(40) })).sort()).toEqual(
+      ids(await list(h.staff, { ...window, to: day(400) })).sort(),
+    );
+  });
+
   it('rooms and availability sort by price, capacity or number, ties by number', async () => {
     const type = `sorted-${randomUUID().slice(0, 8)}`;
     const prefix = `S${Date.now() % 100000}`;

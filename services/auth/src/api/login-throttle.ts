@@ -1,4 +1,4 @@
-import { TooManyRequestsError } from '@myhotel/common';
+import { requestLog, TooManyRequestsError, type Logger } from '@myhotel/common';
 import type { Request, RequestHandler } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
 import type { FailureBudget } from '../data/login-failures';
@@ -19,7 +19,7 @@ const accountKey = (req: Request) => {
  * account (guessing one password). Every attempt spends from both budgets up front, so
  * concurrent attempts cannot overshoot; a successful login gets its attempt back.
  */
-export function loginThrottle({ perClient, perAccount }: LoginBudgets): RequestHandler {
+export function loginThrottle({ perClient, perAccount }: LoginBudgets, logger: Logger): RequestHandler {
   return async (req, res, next) => {
     const client = clientKey(req);
     const account = accountKey(req);
@@ -28,7 +28,7 @@ export function loginThrottle({ perClient, perAccount }: LoginBudgets): RequestH
     res.once('finish', () => {
       if (res.statusCode >= 400) return;
       Promise.all([perClient.refund(client), perAccount.refund(account)]).catch((err: unknown) =>
-        req.log.warn({ err }, 'login throttle: refund failed'),
+        requestLog(req, logger).warn({ err }, 'login throttle: refund failed'),
       );
     });
     next();

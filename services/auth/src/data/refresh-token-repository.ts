@@ -33,11 +33,6 @@ async function revokeWhere(
 export class RefreshTokenRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Runs `work` in one transaction; the token row it reads is locked until commit. */
-  transaction<T>(work: (tx: RefreshTokenTx) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction((manager) => work(new RefreshTokenTx(manager)));
-  }
-
   insert(token: NewRefreshToken): Promise<void> {
     return insertToken(this.dataSource, token);
   }
@@ -58,6 +53,7 @@ export class RefreshTokenRepository {
   }
 }
 
+/** Refresh-token statements inside a transaction (UserTx.refreshTokens): the token row read is locked until commit. */
 export class RefreshTokenTx {
   constructor(private readonly manager: SqlRunner) {}
 

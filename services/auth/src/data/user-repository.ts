@@ -89,6 +89,11 @@ export class UserTx {
     return new RefreshTokenTx(this.manager);
   }
 
+  /** The account, read in the transaction (not locked). */
+  find(id: string): Promise<UserRecord | null> {
+    return queryOne(this.manager, `SELECT ${userColumns} FROM auth.users u WHERE u.id = $1`, [id]);
+  }
+
   /** The account, locked until commit (concurrent changes of one account run one after the other). */
   lock(id: string): Promise<UserRecord | null> {
     return queryOne(this.manager, `SELECT ${userColumns} FROM auth.users u WHERE u.id = $1 FOR UPDATE`, [id]);

@@ -44,7 +44,11 @@ export class SessionService {
    * (or was replayed): the whole family is revoked, and the call fails.
    */
   async refresh(token: string): Promise<TokenPair> {
-    const outcome = await this.refreshTokens.transaction(async (tx) => {
+    // Every statement on the transaction's connection: a read on another pooled connection
+    // while this one is held starved the pool under concurrent refreshes (503s once as many
+    // refreshes ran as the pool has connections).
+    const outcome = await this.users.transaction(async (userTx) => {
+      const tx = userTx.refreshTokens;
       const current = await tx.findByHashForUpdate(hashRefreshToken(token));
       if (!current) return { kind: 'invalid' as const };
       if (current.revokedAt) {
@@ -52,7 +56,7 @@ export class SessionService {
         return { kind: 'invalid' as const };
       }
       if (current.expiresAt.getTime() <= Date.now()) return { kind: 'invalid' as const };
-      const user = await this.users.findById(current.userId);
+      const user = await userTx.find(current.userId);
       if (!user) return { kind: 'invalid' as const };
       const next = newRefreshToken();
       const nextId = randomUUID();

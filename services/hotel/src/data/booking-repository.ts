@@ -14,7 +14,7 @@ import {
 } from '@myhotel/common';
 import type { DataSource } from 'typeorm';
 import { BookingEventStore, bookingEventInsert } from './booking-events';
-import { GuestStore, likePrefix } from './guest-repository';
+import { GuestStore, guestByUserIdQuery, likePrefix } from './guest-repository';
 import { IdempotencyKeyStore } from './idempotency-key-store';
 import type { BookingRecord, BookingStatus, Housekeeping, RoomRecord, RoomStatus } from './records';
 import { roomColumns } from './room-repository';
@@ -108,13 +108,16 @@ const bookingColumns = `
   b.created_by AS "createdBy", b.cancelled_at AS "cancelledAt", b.version,
   b.created_at AS "createdAt", b.updated_at AS "updatedAt"`;
 
-/** A booking with its room number, guest summary and check records (and `extra` select items). */
-const detailsSelect = (extra?: string) => `
+/**
+ * A booking with its room number, guest summary and check records (and `extra` select items);
+ * `bookings`: where the bookings come from (the table, or a subquery of it aliased b).
+ */
+const detailsSelect = (extra?: string, bookings = 'hotel.bookings b') => `
   SELECT ${bookingColumns}, r.number AS "roomNumber", (b.check_out - b.check_in) AS nights,
     g.name AS "guestName", g.email AS "guestEmail",
     ci.performed_by AS "ciBy", ci.performed_at AS "ciAt", co.performed_by AS "coBy", co.performed_at AS "coAt"
     ${extra ? `, ${extra}` : ''}
-  FROM hotel.bookings b
+  FROM ${bookings}
   JOIN hotel.rooms r ON r.id = b.room_id
   JOIN hotel.guests g ON g.id = b.guest_id
   LEFT JOIN hotel.check_ins ci ON ci.booking_id = b.id
@@ -146,6 +149,9 @@ const guestsByPrefix = (pattern: string) => `ARRAY(
   WHERE lower(g.name) COLLATE "C" LIKE lower(${pattern}) ESCAPE '\\'
      OR lower(g.email) COLLATE "C" LIKE lower(${pattern}) ESCAPE '\\')`;
 
+/** The longest stay, in nights (the bookings_stay_length_check constraint). */
+const longestStay = 30;
+
 /** A filtered, keyset-paginated page of bookings in the filter's sort (`limit + 1` rows). */
 export function bookingListQuery(filter: BookingFilter): PageQuery {
   const where: string[] = [];
@@ -155,7 +161,12 @@ export function bookingListQuery(filter: BookingFilter): PageQuery {
   if (filter.guestId !== undefined) where.push(`b.guest_id = ${param(filter.guestId)}`);
   if (filter.status !== undefined) where.push(`b.status = ${param(filter.status)}`);
   if (filter.roomId !== undefined) where.push(`b.room_id = ${param(filter.roomId)}`);
-  if (filter.from !== undefined) where.push(`b.check_out > ${param(filter.from)}::date`);
+  if (filter.from !== undefined) {
+    const from = param(filter.from);
+    // Implied by check_out > from (a stay is at most longestStay nights): bounds the index
+    // range over check_in, so the window reads only the stays that can overlap it.
+    where.push(`b.check_out > ${from}::date`, `b.check_in > ${from}::date - ${longestStay}`);
+  }
   if (filter.to !== undefined) where.push(`b.check_in < ${param(filter.to)}::date`);
   if (filter.updatedSince !== undefined)
     where.push(`b.updated_at > ${param(filter.updatedSince)}::timestamptz`);
@@ -166,6 +177,19 @@ export function bookingListQuery(filter: BookingFilter): PageQuery {
         ? byGuest
         : `(b.reference = ${param(filter.search.reference)} OR ${byGuest})`,
     );
+  }
+  if (filter.from !== undefined && filter.to !== undefined) {
+    // A window of dates: its bookings are read first (an index range, see
+    // bookings_status_check_in_idx; OFFSET 0 keeps the subquery from being flattened), then
+    // the page of them is sorted and cut, and only the page is joined to its room, guest and
+    // check records. Left to itself the planner walks the sort's index and filters by date,
+    // expecting matches spread evenly over it; they are not (a booking is made shortly before
+    // its stay), so it read every booking of the status on a window with few matches.
+    return bookingOrders.pageQuery(filter, { values, param }, (page) => {
+      const windowed = `(SELECT b.* FROM (SELECT * FROM hotel.bookings b ${page.where(where)} OFFSET 0) b
+        ${page.orderByLimit}) b`;
+      return `${detailsSelect(page.cursorColumn, windowed)} ${page.orderByLimit}`;
+    });
   }
   return bookingOrders.pageQuery(
     filter,
@@ -196,6 +220,44 @@ export const bookingChangeStatements = {
     values: [id, change.roomId, change.checkIn, change.checkOut, change.guests],
   }),
   details: (id: string): SqlQuery => ({ text: `${detailsSelect()} WHERE b.id = $1`, values: [id] }),
+  /** The audit event, with the account's notification. */
+  record: bookingEventInsert,
+};
+
+/**
+ * The statements of a booking's creation by a guest, in the order the service runs them in
+ * one transaction (see BookingService.create), so that the benchmark's bare server runs
+ * exactly the SQL of `POST /api/bookings`.
+ */
+export const bookingCreateStatements = {
+  /** The account's guest profile. */
+  guest: guestByUserIdQuery,
+  /** The room, locked against deletion (FOR KEY SHARE). */
+  room: bookingChangeStatements.room,
+  /** The pending booking at the room's current price (none when the reference is taken). */
+  insert: (booking: NewBooking): SqlQuery => ({
+    text: `INSERT INTO hotel.bookings
+             (id, reference, guest_id, user_id, room_id, check_in, check_out, guests, status,
+              price_per_night, total_price, notes, created_by)
+           SELECT $1, $2, $3, $4, r.id, $6::date, $7::date, $8, 'pending', r.price_per_night,
+                  r.price_per_night * ($7::date - $6::date), $9, $10
+           FROM hotel.rooms r WHERE r.id = $5
+           ON CONFLICT (reference) DO NOTHING
+           RETURNING id`,
+    values: [
+      booking.id,
+      booking.reference,
+      booking.guestId,
+      booking.userId,
+      booking.roomId,
+      booking.checkIn,
+      booking.checkOut,
+      booking.guests,
+      booking.notes,
+      booking.createdBy,
+    ],
+  }),
+  details: bookingChangeStatements.details,
   /** The audit event, with the account's notification. */
   record: bookingEventInsert,
 };
@@ -286,28 +348,8 @@ export class BookingTx {
    */
   async insertBooking(booking: NewBooking): Promise<boolean> {
     try {
-      const inserted = await this.manager.query(
-        `INSERT INTO hotel.bookings
-           (id, reference, guest_id, user_id, room_id, check_in, check_out, guests, status,
-            price_per_night, total_price, notes, created_by)
-         SELECT $1, $2, $3, $4, r.id, $6::date, $7::date, $8, 'pending', r.price_per_night,
-                r.price_per_night * ($7::date - $6::date), $9, $10
-         FROM hotel.rooms r WHERE r.id = $5
-         ON CONFLICT (reference) DO NOTHING
-         RETURNING id`,
-        [
-          booking.id,
-          booking.reference,
-          booking.guestId,
-          booking.userId,
-          booking.roomId,
-          booking.checkIn,
-          booking.checkOut,
-          booking.guests,
-          booking.notes,
-          booking.createdBy,
-        ],
-      );
+      const { text, values } = bookingCreateStatements.insert(booking);
+      const inserted = await this.manager.query(text, values);
       return (inserted as unknown[]).length === 1;
     } catch (err) {
       if (isExclusionViolation(err, 'bookings_no_overlap')) throw overlapping(err);

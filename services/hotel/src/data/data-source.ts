@@ -4,6 +4,7 @@ import { FrontDeskTables1765000000000 } from '../../migrations/1765000000000-fro
 import { FrontDeskBackfill1765000000001 } from '../../migrations/1765000000001-front-desk-backfill';
 import { FrontDeskConstraints1765000000002 } from '../../migrations/1765000000002-front-desk-constraints';
 import { Webhooks1766000000000 } from '../../migrations/1766000000000-webhooks';
+import { ScalingIndexes1767000000000 } from '../../migrations/1767000000000-scaling-indexes';
 
 /** In order; exported for the upgrade test, which stops after the first to play the previous release. */
 export const hotelMigrations = [
@@ -12,6 +13,7 @@ export const hotelMigrations = [
   FrontDeskBackfill1765000000001,
   FrontDeskConstraints1765000000002,
   Webhooks1766000000000,
+  ScalingIndexes1767000000000,
 ];
 
 export function createHotelDataSource(db: DatabaseConfig, migrations = hotelMigrations) {

@@ -8,6 +8,7 @@ import {
   type ListFilter,
   type Page,
   type PageQuery,
+  type SqlQuery,
   type SqlRunner,
 } from '@myhotel/common';
 import type { DataSource } from 'typeorm';
@@ -75,6 +76,11 @@ function translate(err: unknown): never {
   throw err;
 }
 
+/** SELECT of the profile linked to an account (the first statement of a guest's booking). */
+export function guestByUserIdQuery(userId: string): SqlQuery {
+  return { text: `SELECT ${guestColumns} FROM hotel.guests g WHERE g.user_id = $1`, values: [userId] };
+}
+
 /** Statements on hotel.guests, on the pool or inside a transaction. */
 export class GuestStore {
   constructor(protected readonly db: SqlRunner) {}
@@ -84,7 +90,8 @@ export class GuestStore {
   }
 
   findByUserId(userId: string): Promise<GuestRecord | null> {
-    return queryOne(this.db, `SELECT ${guestColumns} FROM hotel.guests g WHERE g.user_id = $1`, [userId]);
+    const { text, values } = guestByUserIdQuery(userId);
+    return queryOne(this.db, text, values);
   }
 
   /**

@@ -1,4 +1,12 @@
-import { queryOne, queryPage, sortOrders, sqlParams, type ListFilter, type Page } from '@myhotel/common';
+import {
+  queryOne,
+  queryPage,
+  sortOrders,
+  sqlParams,
+  type ListFilter,
+  type Page,
+  type PageQuery,
+} from '@myhotel/common';
 import type { DataSource } from 'typeorm';
 import type { NotificationRecord } from './records';
 
@@ -13,24 +21,26 @@ export interface NotificationFilter extends ListFilter<NotificationSortField> {
   unread?: boolean;
 }
 
+/** A page of a user's notifications (`limit + 1` rows). Exported for the benchmark's bare server. */
+export function notificationListQuery(filter: NotificationFilter): PageQuery {
+  const { values, param } = sqlParams([filter.userId]);
+  const where = ['n.user_id = $1'];
+  if (filter.unread === true) where.push('n.read_at IS NULL');
+  if (filter.unread === false) where.push('n.read_at IS NOT NULL');
+  return notificationOrders.pageQuery(
+    filter,
+    { values, param },
+    (page) =>
+      `SELECT ${columns}, ${page.cursorColumn} FROM hotel.notifications n ${page.where(where)} ${page.orderByLimit}`,
+  );
+}
+
 export class NotificationRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** A user's notifications in the filter's sort (default newest first), keyset-paginated. */
   list(filter: NotificationFilter): Promise<Page<NotificationRecord>> {
-    const { values, param } = sqlParams([filter.userId]);
-    const where = ['n.user_id = $1'];
-    if (filter.unread === true) where.push('n.read_at IS NULL');
-    if (filter.unread === false) where.push('n.read_at IS NOT NULL');
-    return queryPage(
-      this.dataSource,
-      notificationOrders.pageQuery(
-        filter,
-        { values, param },
-        (page) =>
-          `SELECT ${columns}, ${page.cursorColumn} FROM hotel.notifications n ${page.where(where)} ${page.orderByLimit}`,
-      ),
-    );
+    return queryPage(this.dataSource, notificationListQuery(filter));
   }
 
   /** Marks one of the user's notifications read, keeping the first read_at; null if not theirs. */
