@@ -15,9 +15,13 @@
 # the two equal). To pin by digest as well:
 #   --build-arg NODE_IMAGE=node:24.22.3-bookworm-slim@sha256:<digest>
 ARG NODE_IMAGE=node:24.22.3-bookworm-slim
+# The image of the build stages only; the runtime stage is always NODE_IMAGE. The local cluster
+# test (scripts/cluster) passes a NODE_IMAGE assembled without a registry and, here, a copy of it
+# that trusts the build machine's TLS-inspecting proxy, which never reaches the shipped image.
+ARG BUILD_IMAGE=${NODE_IMAGE}
 
 # ---- build: full install (dev dependencies included) and TypeScript compilation ----------
-FROM ${NODE_IMAGE} AS build
+FROM ${BUILD_IMAGE} AS build
 WORKDIR /app
 ENV npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
 COPY package.json package-lock.json ./

@@ -67,6 +67,9 @@ export default tseslint.config(
     rules: restrictImports([deepIntoPackages]),
   },
   { files: ['charts/**/*.ts'], rules: restrictImports([deepIntoPackages]) },
-  { files: ['scripts/**', 'loadtest/**', '**/cli/**'], rules: { 'no-console': 'off' } },
+  {
+    files: ['scripts/**', 'loadtest/**', '**/cli/**', 'test/cluster/**', 'charts/*/files/**'],
+    rules: { 'no-console': 'off' },
+  },
   { files: ['**/*.js', '**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
 );

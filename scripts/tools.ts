@@ -7,9 +7,13 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { cacheDir } from './lib/cache';
+import { gatewayApiCrds, serviceMonitorCrd } from './lib/crds';
+import { buildGo, fetchFromGoProxy, findGoBuild, type GoBuild, goLinkerVars } from './lib/go-build';
+import { CACHED, StepRunner } from './lib/steps';
+import { ETCD_VERSION, KUBERNETES_VERSION } from './lib/versions';
 
 const run = promisify(execFile);
 
@@ -93,31 +97,29 @@ export async function ensureKubectl(): Promise<string> {
 }
 
 // ------------------------------------------------------------------------------------------
-// Optional: a real kube-apiserver (+ a minimal embedded etcd) for `kubectl apply --dry-run=server`
-// in the chart tests. Built from the Go module proxy (needs `go`, ~4 minutes and ~1 GB of module
-// cache the first time), so it is opt-in: `npx tsx scripts/tools.ts --apiserver` builds it once;
-// the chart tests use it when it is present. Versions match the bundled kubectl (v1.35).
+// Kubernetes from source: kube-apiserver, kube-controller-manager, kube-scheduler, kubelet,
+// kube-proxy, a minimal embedded etcd and a pause binary, all from ONE throw-away Go module that
+// requires k8s.io/kubernetes with its staging modules mapped to their releases, so they share one
+// compilation (~6 minutes and ~5 GB of Go caches the first time on 2 cores, seconds after). The
+// chart tests use kube-apiserver + etcd for `kubectl apply --dry-run=server`; the local cluster
+// (scripts/cluster) uses all of them. Built by `npx tsx scripts/tools.ts --kubernetes` (or
+// --apiserver); versions in scripts/lib/versions.ts.
 
-export const KUBERNETES_VERSION = '1.35.4';
-export const ETCD_VERSION = '3.6.16';
-export const apiServerDir = path.join(toolsDir, `apiserver-v${KUBERNETES_VERSION}`);
+export { ETCD_VERSION, KUBERNETES_VERSION };
 
-export interface ApiServerBinaries {
+export interface KubernetesBinaries {
   kubeApiserver: string;
+  kubeControllerManager: string;
+  kubeScheduler: string;
+  kubelet: string;
+  kubeProxy: string;
   etcd: string;
+  pause: string;
 }
-
-/** The kube-apiserver and etcd binaries if they were built before, else undefined. */
-export function findApiServer(): ApiServerBinaries | undefined {
-  const bins = {
-    kubeApiserver: path.join(apiServerDir, 'kube-apiserver'),
-    etcd: path.join(apiServerDir, 'etcd-embed'),
-  };
-  return existsSync(bins.kubeApiserver) && existsSync(bins.etcd) ? bins : undefined;
-}
+export type ApiServerBinaries = Pick<KubernetesBinaries, 'kubeApiserver' | 'etcd'>;
 
 const ETCD_MAIN = `// Minimal single-member etcd for a throw-away kube-apiserver.
-// Usage: etcd-embed <data-dir> <client-port> <peer-port>
+// Usage: etcd-embed <data-dir> <client-port> <peer-port> [<listen-ip>]
 package main
 
 import (
@@ -129,10 +131,14 @@ import (
 )
 
 func main() {
+	ip := "127.0.0.1"
+	if len(os.Args) > 4 {
+		ip = os.Args[4]
+	}
 	cfg := embed.NewConfig()
 	cfg.Dir = os.Args[1]
-	client, _ := url.Parse("http://127.0.0.1:" + os.Args[2])
-	peer, _ := url.Parse("http://127.0.0.1:" + os.Args[3])
+	client, _ := url.Parse("http://" + ip + ":" + os.Args[2])
+	peer, _ := url.Parse("http://" + ip + ":" + os.Args[3])
 	cfg.ListenClientUrls = []url.URL{*client}
 	cfg.AdvertiseClientUrls = []url.URL{*client}
 	cfg.ListenPeerUrls = []url.URL{*peer}
@@ -149,65 +155,135 @@ func main() {
 }
 `;
 
-/** Builds kube-apiserver and etcd-embed with `go` from the module proxy (idempotent). */
-export async function buildApiServer(log: (msg: string) => void = console.error): Promise<ApiServerBinaries> {
-  const found = findApiServer();
-  if (found) return found;
-  const work = await fs.mkdtemp(path.join(os.tmpdir(), 'myhotel-apiserver-'));
-  const env = { ...process.env, GOFLAGS: '-mod=mod', GOTOOLCHAIN: process.env.GOTOOLCHAIN ?? 'auto' };
-  const go = (args: string[], cwd: string) =>
-    run('go', args, { cwd, env, maxBuffer: 64 * 1024 * 1024 }).catch((err: { stderr?: string }) => {
-      throw new Error(`go ${args.join(' ')} failed: ${err.stderr ?? String(err)}`);
-    });
-  try {
-    const out = `${apiServerDir}.tmp-${process.pid}`;
-    await fs.mkdir(out, { recursive: true });
+// The sandbox ("pause") container of every pod: sleeps until SIGINT/SIGTERM.
+const PAUSE_MAIN = `package main
+
+import (
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)
+	<-stop
+}
+`;
+
+const KUBERNETES_COMMANDS = {
+  kubeApiserver: 'kube-apiserver',
+  kubeControllerManager: 'kube-controller-manager',
+  kubeScheduler: 'kube-scheduler',
+  kubelet: 'kubelet',
+  kubeProxy: 'kube-proxy',
+} as const;
+
+// Without the version stamps the binaries report v0.0.0-master and `helm install` refuses the
+// chart's kubeVersion constraint.
+const [major, minor] = KUBERNETES_VERSION.split('.') as [string, string];
+const versionVars = {
+  gitVersion: `v${KUBERNETES_VERSION}`,
+  gitMajor: major,
+  gitMinor: minor,
+  gitTreeState: 'clean',
+};
+const KUBERNETES_LDFLAGS = [
+  '-s',
+  '-w',
+  ...goLinkerVars('k8s.io/component-base/version', versionVars),
+  ...goLinkerVars('k8s.io/client-go/pkg/version', versionVars),
+].join(' ');
+
+export const kubernetesBuild: GoBuild = {
+  name: `kubernetes-v${KUBERNETES_VERSION}`,
+  recipe: { KUBERNETES_VERSION, ETCD_VERSION, ETCD_MAIN, PAUSE_MAIN, KUBERNETES_LDFLAGS },
+  binaries: [...Object.values(KUBERNETES_COMMANDS), 'etcd-embed', 'pause'],
+  async build({ out, work, go }) {
     // k8s.io/kubernetes points its staging modules at ./staging: map them to their releases.
-    const modUrl = `https://proxy.golang.org/k8s.io/kubernetes/@v/v${KUBERNETES_VERSION}.mod`;
-    const mod = await (await fetch(modUrl)).text();
+    const mod = await fetchFromGoProxy(`k8s.io/kubernetes/@v/v${KUBERNETES_VERSION}.mod`);
     const staging = [...mod.matchAll(/^\s*(k8s\.io\/[\w-]+) => \.\/staging/gm)].map((m) => m[1] as string);
-    const minor = KUBERNETES_VERSION.replace(/^1\./, '0.');
-    const kas = path.join(work, 'kube-apiserver');
-    await fs.mkdir(kas);
+    const stagingVersion = KUBERNETES_VERSION.replace(/^1\./, 'v0.');
     await fs.writeFile(
-      path.join(kas, 'go.mod'),
-      `module kas\n\ngo 1.25\n\nrequire k8s.io/kubernetes v${KUBERNETES_VERSION}\n\nreplace (\n${staging
-        .map((m) => `\t${m} => ${m} v${minor}`)
+      path.join(work, 'go.mod'),
+      `module myhotel-kubernetes\n\ngo 1.25\n\nrequire k8s.io/kubernetes v${KUBERNETES_VERSION}\n\nreplace (\n${staging
+        .map((m) => `\t${m} => ${m} ${stagingVersion}`)
         .join('\n')}\n)\n`,
     );
-    await fs.writeFile(
-      path.join(kas, 'tools.go'),
-      'package main\n\nimport _ "k8s.io/kubernetes/cmd/kube-apiserver/app"\n\nfunc main() {}\n',
+    for (const [dir, source] of [
+      ['etcd-embed', ETCD_MAIN],
+      ['pause', PAUSE_MAIN],
+    ] as const) {
+      await fs.mkdir(path.join(work, 'cmd', dir), { recursive: true });
+      await fs.writeFile(path.join(work, 'cmd', dir, 'main.go'), source);
+    }
+    await go(
+      ['get', `go.etcd.io/etcd/server/v3@v${ETCD_VERSION}`, `k8s.io/kubernetes@v${KUBERNETES_VERSION}`],
+      work,
     );
-    log(`building kube-apiserver v${KUBERNETES_VERSION} (a few minutes)...`);
-    await go(['mod', 'tidy'], kas);
-    await go(['build', '-o', path.join(out, 'kube-apiserver'), 'k8s.io/kubernetes/cmd/kube-apiserver'], kas);
-    const etcd = path.join(work, 'etcd');
-    await fs.mkdir(etcd);
-    await fs.writeFile(path.join(etcd, 'go.mod'), 'module etcdembed\n\ngo 1.25\n');
-    await fs.writeFile(path.join(etcd, 'main.go'), ETCD_MAIN);
-    log(`building etcd v${ETCD_VERSION} (embedded)...`);
-    await go(['get', `go.etcd.io/etcd/server/v3@v${ETCD_VERSION}`], etcd);
-    await go(['mod', 'tidy'], etcd);
-    await go(['build', '-o', path.join(out, 'etcd-embed'), '.'], etcd);
-    await fs.rm(apiServerDir, { recursive: true, force: true });
-    await fs.rename(out, apiServerDir);
-  } finally {
-    await fs.rm(work, { recursive: true, force: true });
-  }
-  const built = findApiServer();
-  if (!built) throw new Error('kube-apiserver build produced no binaries');
-  return built;
+    const commands = Object.values(KUBERNETES_COMMANDS).map((c) => `k8s.io/kubernetes/cmd/${c}`);
+    await go(
+      [
+        'build',
+        '-v',
+        '-ldflags',
+        KUBERNETES_LDFLAGS,
+        '-o',
+        `${out}/`,
+        ...commands,
+        './cmd/etcd-embed',
+        './cmd/pause',
+      ],
+      work,
+    );
+  },
+};
+
+/** The Kubernetes binaries in a build folder. */
+export function kubernetesBinariesIn(dir: string): KubernetesBinaries {
+  const bins = Object.fromEntries(
+    Object.entries(KUBERNETES_COMMANDS).map(([key, name]) => [key, path.join(dir, name)]),
+  ) as Record<keyof typeof KUBERNETES_COMMANDS, string>;
+  return { ...bins, etcd: path.join(dir, 'etcd-embed'), pause: path.join(dir, 'pause') };
+}
+
+/** The Kubernetes binaries if they were built before, else undefined. */
+export function findKubernetes(): KubernetesBinaries | undefined {
+  const dir = findGoBuild(kubernetesBuild);
+  return dir ? kubernetesBinariesIn(dir) : undefined;
+}
+
+/** kube-apiserver and etcd if they were built before, else undefined (the chart tests skip). */
+export function findApiServer(): ApiServerBinaries | undefined {
+  return findKubernetes();
+}
+
+/** Builds the Kubernetes binaries with `go` from the module proxy (cached; see above). */
+export async function buildKubernetes(log: string): Promise<KubernetesBinaries> {
+  const { dir } = await buildGo(kubernetesBuild, log);
+  return kubernetesBinariesIn(dir);
 }
 
 if (require.main === module) {
   void (async () => {
     console.log(await ensureHelm());
     console.log(await ensureKubectl());
-    if (process.argv.includes('--apiserver')) {
-      const bins = await buildApiServer();
-      console.log(bins.kubeApiserver);
-      console.log(bins.etcd);
+    if (process.argv.includes('--apiserver') || process.argv.includes('--kubernetes')) {
+      const steps = new StepRunner({
+        logDir: cacheDir('logs'),
+        retry: 'npx tsx scripts/tools.ts --kubernetes',
+      });
+      await steps.run(`Kubernetes v${KUBERNETES_VERSION} binaries (go build)`, async ({ log }) =>
+        findKubernetes() ? CACHED : buildKubernetes(log).then((b) => path.dirname(b.kubelet)),
+      );
+      console.log(path.dirname(findKubernetes()!.kubeApiserver));
+      await steps.run(
+        "CRDs of the chart's optional objects (Gateway API, ServiceMonitor)",
+        async ({ log }) => {
+          const fetched = [await buildGo(gatewayApiCrds, log), await buildGo(serviceMonitorCrd, log)];
+          return fetched.every((f) => f.cached) ? CACHED : fetched.map((f) => f.dir).join(' ');
+        },
+      );
     }
   })().catch((err: unknown) => {
     console.error(err);

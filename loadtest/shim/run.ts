@@ -10,6 +10,7 @@
  *   -e, --env KEY=VALUE     set __ENV.KEY (the environment is there too, as in k6)
  *   --summary-export FILE   write k6's legacy JSON summary (plus a k6_shim section)
  *   --no-summary            no end-of-test summary on stdout
+ *   --no-color              accepted, as k6 does (the shim never colours its output)
  *   --sleep-scale F         shim only: sleep() waits F × the seconds asked (default 1)
  *   --no-contract-check     shim only: do not validate requests against openapi/
  *
@@ -53,6 +54,7 @@ async function main(): Promise<number> {
       env: { type: 'string', short: 'e', multiple: true },
       'summary-export': { type: 'string' },
       'no-summary': { type: 'boolean' },
+      'no-color': { type: 'boolean' },
       'sleep-scale': { type: 'string' },
       'no-contract-check': { type: 'boolean' },
       'execution-requirements': { type: 'boolean' },

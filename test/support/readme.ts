@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 
 /** The README code block after the `<!-- <marker>: … -->` comment, to execute as written. */
-function markedBlock(readmePath: string, marker: string, language: string): string {
+export function markedBlock(readmePath: string, marker: string, language: string): string {
   const readme = readFileSync(readmePath, 'utf8');
   const block = new RegExp(`<!-- ${marker}:[^>]*-->\\s*\`\`\`${language}\\n([\\s\\S]*?)\`\`\``).exec(readme);
   if (!block?.[1]) throw new Error(`${readmePath} has no "${marker}" ${language} block`);

@@ -453,12 +453,19 @@ describe('NetworkPolicies', () => {
 
   let k6: Endpoint;
   let mainDefault: K8sObject[];
+  let mainNarrowed: K8sObject[];
   let mainOptIn: K8sObject[];
   beforeAll(async () => {
     k6 = { labels: jobOf(get('default')).spec.template.metadata.labels, namespace: NAMESPACE };
     mainDefault = ofKind(await render(), 'NetworkPolicy');
+    // the ingress controller narrowed to its namespace (the default admits every other
+    // namespace), so that only the load-test rule can admit a k6 pod
+    const ingressController = {
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } },
+    };
+    mainNarrowed = ofKind(await render({ networkPolicy: { ingressController } }), 'NetworkPolicy');
     mainOptIn = ofKind(
-      await render({ networkPolicy: { loadTestClients: { enabled: true } } }),
+      await render({ networkPolicy: { loadTestClients: { enabled: true }, ingressController } }),
       'NetworkPolicy',
     );
   }, 30_000);
@@ -514,7 +521,7 @@ describe('NetworkPolicies', () => {
           },
         })),
       );
-    expect(strip(mainOptIn)).toBe(strip(mainDefault));
+    expect(strip(mainOptIn)).toBe(strip(mainNarrowed));
     for (const name of [`${RELEASE}-auth`, `${RELEASE}-hotel`]) {
       const rules = find(mainOptIn, 'NetworkPolicy', name).spec.ingress as unknown[];
       expect(rules).toContainEqual({

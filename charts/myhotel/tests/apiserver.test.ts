@@ -13,8 +13,18 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { initSecrets } from '../../../scripts/render-k8s';
 import { freePort } from '../../../tooling/free-port';
+import { gatewayApiCrds, serviceMonitorCrd } from '../../../scripts/lib/crds';
+import { findGoBuild } from '../../../scripts/lib/go-build';
 import { ensureKubectl, findApiServer } from '../../../scripts/tools';
-import { type Values, chartDir, helm, loadtestChartDir, repoRoot, valuesArgs } from './helpers';
+import {
+  type Values,
+  chartDir,
+  gatewayAndMonitoringValues,
+  helm,
+  loadtestChartDir,
+  repoRoot,
+  valuesArgs,
+} from './helpers';
 
 const run = promisify(execFile);
 const bins = findApiServer();
@@ -222,6 +232,41 @@ describeIfApiServer('kubectl apply --dry-run=server against kube-apiserver', () 
     expect(res.out).toMatch(
       /networkpolicy\.networking\.k8s\.io\/lt-soak-loadtest created \(server dry run\)/,
     );
+  }, 60_000);
+
+  test('the HTTPRoute and the ServiceMonitor are accepted by their CRDs (Gateway API, Prometheus Operator)', async () => {
+    const crdDirs = [findGoBuild(gatewayApiCrds), findGoBuild(serviceMonitorCrd)];
+    if (crdDirs.some((d) => !d)) {
+      if (process.env.MYHOTEL_REQUIRE_APISERVER === '1')
+        throw new Error('CRDs not fetched: npx tsx scripts/tools.ts --kubernetes');
+      console.warn(
+        'CRDs not fetched (npx tsx scripts/tools.ts --kubernetes): HTTPRoute/ServiceMonitor dry run skipped',
+      );
+      return;
+    }
+    const crds: string[] = [];
+    for (const dir of crdDirs as string[]) {
+      for (const f of await fs.readdir(dir)) crds.push(await fs.readFile(path.join(dir, f), 'utf8'));
+    }
+    const applied = await k(['apply', '--server-side', '-f', '-'], crds.join('\n---\n'));
+    expect(applied.code).toBe(0);
+    expect((await k(['wait', '--for=condition=Established', 'crd', '--all', '--timeout=30s'])).code).toBe(0);
+    const ns = 'chart-gateway';
+    await createRestrictedNamespace(ns);
+    const rendered = await helm([
+      'template',
+      'myhotel',
+      chartDir,
+      '--namespace',
+      ns,
+      ...(await valuesArgs(gatewayAndMonitoringValues)),
+    ]);
+    expect(rendered.stderr).toBe('');
+    const res = await k(['apply', '--dry-run=server', '--warnings-as-errors', '-f', '-'], rendered.stdout);
+    expect(res.out).not.toMatch(/error|warning/i);
+    expect(res.code).toBe(0);
+    expect(res.out).toMatch(/httproute\.gateway\.networking\.k8s\.io\/myhotel created \(server dry run\)/);
+    expect(res.out).toMatch(/servicemonitor\.monitoring\.coreos\.com\/myhotel created \(server dry run\)/);
   }, 60_000);
 
   test('a container that breaks Pod Security "restricted" is caught', async () => {

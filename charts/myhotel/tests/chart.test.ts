@@ -18,6 +18,7 @@ import {
   defaultValues,
   find,
   flowAllowed,
+  gatewayAndMonitoringValues,
   helm,
   lint,
   ofKind,
@@ -63,6 +64,7 @@ const variants: Record<string, Values | undefined> = {
     postgresql: { auth: { existingSecret: 'my-db-secret' } },
     auth: { existingSecret: 'my-auth-secret', jwtKeyId: 'key-2026' },
   },
+  gatewayAndMonitoring: gatewayAndMonitoringValues,
   minimal: {
     ingress: { enabled: false },
     networkPolicy: { enabled: false },
@@ -74,6 +76,8 @@ const variants: Record<string, Values | undefined> = {
     hotel: { autoscaling: { enabled: false }, pdb: { minAvailable: 1, enabled: true } },
   },
 };
+
+const CRD_GROUPS = ['gateway.networking.k8s.io', 'monitoring.coreos.com'];
 
 const rendered: Record<string, K8sObject[]> = {};
 let values: Values;
@@ -104,7 +108,10 @@ describe('helm lint --strict', () => {
 
 describe('every rendered object', () => {
   test('is valid against the Kubernetes OpenAPI schemas (kubernetes-models)', async () => {
-    const objects = all().flatMap(([, objs]) => objs);
+    // objects of CRDs (HTTPRoute, ServiceMonitor) are validated by their CRDs in apiserver.test.ts
+    const objects = all()
+      .flatMap(([, objs]) => objs)
+      .filter((o) => !CRD_GROUPS.some((g) => o.apiVersion.startsWith(`${g}/`)));
     expect(objects.length).toBeGreaterThan(100);
     const failures = await validateWithModels(objects);
     expect(failures).toEqual([]);
@@ -528,6 +535,55 @@ describe('Secrets', () => {
     expect(find(objs, 'ConfigMap', `${RELEASE}-auth`).data.JWT_KEY_ID).toBe('key-2026');
   });
 
+  test('secrets.generator=job (GitOps): no Secret rendered; a restricted hook Job creates the missing ones once', async () => {
+    const objs = await render({ secrets: { generator: 'job' } });
+    expect(ofKind(objs, 'Secret')).toEqual([]);
+    const name = `${RELEASE}-secrets-init`;
+    const job = find(objs, 'Job', name);
+    for (const kind of ['ServiceAccount', 'Role', 'RoleBinding', 'ConfigMap', 'Job']) {
+      const o = find(objs, kind, name);
+      expect([kind, o.metadata.annotations['helm.sh/hook']]).toEqual([kind, 'pre-install,pre-upgrade']);
+    }
+    // RBAC: create Secrets, read only the chart's two
+    expect(find(objs, 'Role', name).rules).toEqual([
+      { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
+      {
+        apiGroups: [''],
+        resources: ['secrets'],
+        resourceNames: [`${RELEASE}-db`, `${RELEASE}-auth`],
+        verbs: ['get'],
+      },
+    ]);
+    const pod = job.spec.template.spec;
+    expect(pod.serviceAccountName).toBe(name);
+    expect(pod.containers[0].command).toEqual(['node', '/scripts/init-secrets.mjs']);
+    const spec = JSON.parse(
+      pod.containers[0].env.find((e: { name: string }) => e.name === 'MYHOTEL_SECRETS').value,
+    );
+    expect(spec.map((s: { name: string; data: Record<string, string> }) => [s.name, s.data])).toEqual([
+      [
+        `${RELEASE}-db`,
+        {
+          'auth-password': 'password:32',
+          'hotel-password': 'password:32',
+          'postgres-password': 'password:32',
+        },
+      ],
+      [`${RELEASE}-auth`, { 'admin-password': 'password:24', 'jwt-private-key': 'ed25519' }],
+    ]);
+    expect(spec[0].labels['app.kubernetes.io/managed-by']).toBe('myhotel-secrets-init');
+    // the script is the chart's file, and the Job may reach the API server through the policies
+    const script = await fs.readFile(path.join(chartDir, 'files/secrets-init/init-secrets.mjs'), 'utf8');
+    expect(find(objs, 'ConfigMap', name).data['init-secrets.mjs'].trim()).toBe(script.trim());
+    const p = ofKind(objs, 'NetworkPolicy');
+    const initPod: Endpoint = { labels: job.spec.template.metadata.labels, namespace: NAMESPACE };
+    expect(flowAllowed(p, initPod, { namespace: '', ip: '10.96.0.1' }, 443)).toBe(true);
+    expect(flowAllowed(p, initPod, { namespace: '', ip: '10.0.0.5' }, 5432)).toBe(false);
+    // existingSecrets: nothing left to create, no Job
+    const none = await render({ secrets: { generator: 'job' }, ...variants.existingSecrets });
+    expect(ofKind(none, 'Job')).toEqual([]);
+  });
+
   test('secrets.generate=false renders no Secret but keeps the references', () => {
     const objs = get('minimal');
     expect(ofKind(objs, 'Secret')).toEqual([]);
@@ -589,6 +645,68 @@ describe('Ingress', () => {
   });
 });
 
+describe('Gateway API HTTPRoute', () => {
+  test('the same route table as the Ingress, on the given Gateway and host names', () => {
+    const routes = values.routes as { path: string; pathType: string; service: string }[];
+    const objs = get('gatewayAndMonitoring');
+    expect(ofKind(objs, 'Ingress')).toEqual([]);
+    const route = find(objs, 'HTTPRoute', RELEASE);
+    expect(route.apiVersion).toBe('gateway.networking.k8s.io/v1');
+    expect(route.spec.parentRefs).toEqual([
+      { name: 'public', namespace: 'gateway-system', sectionName: 'https' },
+    ]);
+    expect(route.spec.hostnames).toEqual(['api.myhotel.example']);
+    const rules = route.spec.rules.map(
+      (r: {
+        matches: { path: { type: string; value: string } }[];
+        backendRefs: { name: string; port: number }[];
+      }) => ({
+        path: r.matches[0]!.path.value,
+        pathType: r.matches[0]!.path.type === 'Exact' ? 'Exact' : 'Prefix',
+        service: r.backendRefs[0]!.name.replace(`${RELEASE}-`, ''),
+        port: r.backendRefs[0]!.port,
+      }),
+    );
+    expect(rules).toEqual(routes.map((r) => ({ ...r, port: 80 })));
+    expect(
+      route.spec.rules.map((r: { matches: { path: { type: string } }[] }) => r.matches[0]!.path.type),
+    ).toEqual(routes.map((r) => (r.pathType === 'Exact' ? 'Exact' : 'PathPrefix')));
+  });
+
+  test('off by default; parentRefs are required when on', async () => {
+    expect(ofKind(get('default'), 'HTTPRoute')).toEqual([]);
+    const res = await lint({ httpRoute: { enabled: true } });
+    expect(res.code).not.toBe(0);
+    expect(res.stdout + res.stderr).toMatch(/parentRefs/);
+  });
+});
+
+describe('ServiceMonitor', () => {
+  test('scrapes /metrics on the http port of auth and hotel, not PostgreSQL', () => {
+    const objs = get('gatewayAndMonitoring');
+    const sm = find(objs, 'ServiceMonitor', RELEASE);
+    expect(sm.metadata.labels.release).toBe('kube-prometheus-stack');
+    expect(sm.spec.endpoints).toEqual([
+      { port: 'http', path: '/metrics', interval: '30s', scrapeTimeout: '10s' },
+    ]);
+    expect(sm.spec.namespaceSelector).toEqual({ matchNames: [NAMESPACE] });
+    const selects = (labels: Record<string, string>) =>
+      Object.entries(sm.spec.selector.matchLabels as Record<string, string>).every(
+        ([k, v]) => labels[k] === v,
+      ) &&
+      (sm.spec.selector.matchExpressions as { key: string; values: string[] }[]).every((e) =>
+        e.values.includes(labels[e.key] ?? ''),
+      );
+    const services = ofKind(objs, 'Service');
+    const selected = services.filter((svc) => selects(svc.metadata.labels)).map((svc) => svc.metadata.name);
+    expect(selected.sort()).toEqual([`${RELEASE}-auth`, `${RELEASE}-hotel`]);
+    for (const name of selected) {
+      expect(find(objs, 'Service', name).spec.ports.map((p: { name: string }) => p.name)).toContain('http');
+    }
+    expect(ofKind(get('default'), 'ServiceMonitor')).toEqual([]);
+  });
+});
+
 describe('NetworkPolicies', () => {
   const rel = (component: string): Record<string, string> => ({
     'app.kubernetes.io/name': 'myhotel',
@@ -627,9 +745,13 @@ describe('NetworkPolicies', () => {
 
   test('allowed flows: ingress->services, hotel->auth, services->postgres, DNS, hotel->webhook receivers; nothing else', () => {
     const p = ofKind(get('default'), 'NetworkPolicy');
+    const traefik: Endpoint = { labels: { 'app.kubernetes.io/name': 'traefik' }, namespace: 'traefik' };
     const allowed: [string, Endpoint, Endpoint, number, string?][] = [
       ['ingress -> auth', ingressController, auth, 8080],
       ['ingress -> hotel', ingressController, hotel, 8080],
+      // the default assumes no particular controller: any other namespace may reach http
+      ['another controller (traefik) -> hotel', traefik, hotel, 8080],
+      ['another controller (traefik) -> auth', traefik, auth, 8080],
       ['hotel -> auth (JWKS)', hotel, auth, 8080],
       ['auth -> postgres', auth, postgres, 5432],
       ['hotel -> postgres', hotel, postgres, 5432],
@@ -645,7 +767,9 @@ describe('NetworkPolicies', () => {
       ['auth -> hotel', auth, hotel, 8080],
       ['ingress -> postgres', ingressController, postgres, 5432],
       ['same-namespace stranger -> auth', stranger, auth, 8080],
-      ['other namespace -> hotel', otherNs, hotel, 8080],
+      ['same-namespace stranger -> hotel', stranger, hotel, 8080],
+      ['other namespace -> postgres', otherNs, postgres, 5432],
+      ['other namespace -> hotel on another port', otherNs, hotel, 9229],
       ['stranger -> postgres', stranger, postgres, 5432],
       ['helm test -> postgres', tester, postgres, 5432],
       ['ingress -> auth on another port', ingressController, auth, 9229],
@@ -683,7 +807,7 @@ describe('NetworkPolicies', () => {
     expect(p.filter((x) => x.metadata.name.includes('postgresql'))).toEqual([]);
   });
 
-  test('the ingress controller namespace is configurable; networkPolicy.enabled=false removes them', async () => {
+  test('the ingress controller namespace can be narrowed; networkPolicy.enabled=false removes them', async () => {
     const objs = await render({
       networkPolicy: {
         ingressController: {
@@ -694,6 +818,7 @@ describe('NetworkPolicies', () => {
     const p = ofKind(objs, 'NetworkPolicy');
     expect(flowAllowed(p, { ...ingressController, namespace: 'traefik' }, auth, 8080)).toBe(true);
     expect(flowAllowed(p, ingressController, auth, 8080)).toBe(false);
+    expect(flowAllowed(p, otherNs, hotel, 8080)).toBe(false);
     expect(ofKind(get('minimal'), 'NetworkPolicy')).toEqual([]);
     // optional Prometheus scraping of /metrics from a monitoring namespace
     const monitoring: Endpoint = { labels: { app: 'prometheus' }, namespace: 'monitoring' };
@@ -735,6 +860,7 @@ describe('values.schema.json', () => {
     ['bad enum (route service)', { routes: [{ path: '/api/x', pathType: 'Prefix', service: 'billing' }] }],
     ['external database without host', { postgresql: { enabled: false } }],
     ['negative port', { service: { port: -1 } }],
+    ['bad enum (secrets.generator)', { secrets: { generator: 'vault' } }],
     ['a CORS origin with a path', { config: { corsAllowedOrigins: ['https://app.example.com/ui'] } }],
   ];
 

@@ -281,3 +281,17 @@ export function flowAllowed(
   };
   return direction(from, 'Egress', to) && direction(to, 'Ingress', from);
 }
+
+/** The Gateway API route instead of the Ingress, and the ServiceMonitor (objects of CRDs). */
+export const gatewayAndMonitoringValues: Values = {
+  ingress: { enabled: false },
+  httpRoute: {
+    enabled: true,
+    parentRefs: [{ name: 'public', namespace: 'gateway-system', sectionName: 'https' }],
+    hostnames: ['api.myhotel.example'],
+  },
+  metrics: { serviceMonitor: { enabled: true, labels: { release: 'kube-prometheus-stack' } } },
+  networkPolicy: {
+    metrics: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } },
+  },
+};

@@ -54,8 +54,14 @@ beforeAll(async () => {
   final = last;
 });
 
-const resolveImage = (from: string): string =>
-  from.replace(/\$\{?(\w+)\}?/g, (_, name: string) => docker.args.get(name) ?? `<unset ${name}>`);
+/** The image a FROM names, with global ARG defaults substituted (they may refer to each other). */
+const resolveImage = (from: string): string => {
+  let image = from;
+  for (let depth = 0; depth < 5 && image.includes('$'); depth++) {
+    image = image.replace(/\$\{?(\w+)\}?/g, (_, name: string) => docker.args.get(name) ?? `<unset ${name}>`);
+  }
+  return image;
+};
 
 describe('Dockerfile', () => {
   test('is multi-stage and parametrised by SERVICE', async () => {

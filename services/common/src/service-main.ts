@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { BaseEnv } from './config';
 import { ConfigError } from './config';
 import { migrate } from './db';
+import { isDatabaseUnavailable } from './db-errors';
 import { exitOnSignals, Lifecycle, serve, type RunningServer } from './lifecycle';
 import { createLogger, type Logger } from './logger';
 
@@ -53,9 +54,39 @@ export async function startService({
   return running;
 }
 
+export interface MigrateOptions {
+  /**
+   * How long to keep retrying a database that cannot serve yet (still starting, not reachable);
+   * 0 fails at once. Other errors (bad password, bad SQL) always fail at once.
+   */
+  waitForDatabaseMs?: number;
+  onWait?: (err: unknown, attempt: number) => void;
+}
+
+async function initializeWhenAvailable(
+  dataSource: DataSource,
+  { waitForDatabaseMs = 0, onWait }: MigrateOptions,
+): Promise<void> {
+  const deadline = Date.now() + waitForDatabaseMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await dataSource.initialize();
+      return;
+    } catch (err) {
+      if (!isDatabaseUnavailable(err) || Date.now() >= deadline) throw err;
+      onWait?.(err, attempt);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 500 * attempt)));
+    }
+  }
+}
+
 /** Applies a service's migrations with its own pool, closed afterwards. */
-export async function migrateService(dataSource: DataSource, lockName: string): Promise<string[]> {
-  await dataSource.initialize();
+export async function migrateService(
+  dataSource: DataSource,
+  lockName: string,
+  options: MigrateOptions = {},
+): Promise<string[]> {
+  await initializeWhenAvailable(dataSource, options);
   try {
     return await migrate(dataSource, lockName);
   } finally {
@@ -63,14 +94,29 @@ export async function migrateService(dataSource: DataSource, lockName: string): 
   }
 }
 
-/** The migrate command of a service: applies its migrations and logs what it applied. */
-export function runMigrationCommand(service: string, migrate: () => Promise<string[]>): void {
+/**
+ * How long a service image's migrate command (the Kubernetes init container) waits for its
+ * database: on a fresh install PostgreSQL starts alongside and refuses connections until its
+ * first initialisation is over (about 30 s), which used to cost a crash and a restart back-off.
+ */
+export const MIGRATION_DATABASE_WAIT_MS = 180_000;
+
+/** The migrate command of a service: waits for the database, migrates, logs what it applied. */
+export function runMigrationCommand(
+  service: string,
+  migrate: (options: MigrateOptions) => Promise<string[]>,
+): void {
+  const logger = createLogger(`${service}-migrate`, 'info');
   runMain(async () => {
-    const applied = await migrate();
-    createLogger(`${service}-migrate`, 'info').info(
-      { applied },
-      applied.length ? 'migrations applied' : 'schema up to date',
-    );
+    const applied = await migrate({
+      waitForDatabaseMs: MIGRATION_DATABASE_WAIT_MS,
+      onWait: (err, attempt) =>
+        logger.warn(
+          { attempt, reason: err instanceof Error ? err.message : String(err) },
+          'database not available yet, retrying',
+        ),
+    });
+    logger.info({ applied }, applied.length ? 'migrations applied' : 'schema up to date');
   });
 }
 

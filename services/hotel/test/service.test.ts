@@ -1,4 +1,6 @@
+import { connect, createServer } from 'node:net';
 import { ConfigError } from '@myhotel/common';
+import { freePort } from '../../../tooling/free-port';
 import { migrateHotel } from '../src/cli/migrate';
 import { demoRooms, seedDemo } from '../src/cli/seed-demo';
 import { loadHotelConfig } from '../src/config';
@@ -15,6 +17,45 @@ describe('operations', () => {
   it('migrations are idempotent and concurrent runs are safe', async () => {
     const runs = await Promise.all([migrateHotel(h.env), migrateHotel(h.env)]);
     expect(runs).toEqual([[], []]);
+  });
+
+  it('migrate waits for a database that is not reachable yet (a fresh install), then migrates', async () => {
+    const url = new URL(h.env.DATABASE_URL!);
+    const target = { host: url.hostname, port: Number(url.port) };
+    url.port = String(await freePort());
+    // the database "comes up" 1.5 s later: a relay to the real one starts listening on that port
+    const relay = createServer((client) => {
+      const upstream = connect(target);
+      client.pipe(upstream).pipe(client);
+      client.on('error', () => upstream.destroy());
+      upstream.on('error', () => client.destroy());
+    });
+    const late = setTimeout(() => relay.listen(Number(url.port), '127.0.0.1'), 1500);
+    const waits: number[] = [];
+    try {
+      const applied = await migrateHotel(
+        { ...h.env, DATABASE_URL: url.toString() },
+        { waitForDatabaseMs: 20_000, onWait: (_err, attempt) => waits.push(attempt) },
+      );
+      expect(applied).toEqual([]);
+      expect(waits.length).toBeGreaterThan(0);
+    } finally {
+      clearTimeout(late);
+      relay.close();
+    }
+  });
+
+  it('migrate does not wait out errors other than an unavailable database (a wrong password)', async () => {
+    const url = new URL(h.env.DATABASE_URL!);
+    url.password = 'not-the-password';
+    const waits: number[] = [];
+    await expect(
+      migrateHotel(
+        { ...h.env, DATABASE_URL: url.toString() },
+        { waitForDatabaseMs: 20_000, onWait: (_err, attempt) => waits.push(attempt) },
+      ),
+    ).rejects.toThrow(/password/);
+    expect(waits).toEqual([]);
   });
 
   it('seeds the demo rooms once (idempotent, also when called concurrently)', async () => {

@@ -1,4 +1,4 @@
-import { migrateService, runMigrationCommand } from '@myhotel/common';
+import { type MigrateOptions, migrateService, runMigrationCommand } from '@myhotel/common';
 import { loadHotelConfig } from '../config';
 import { createHotelDataSource, hotelMigrations } from '../data/data-source';
 
@@ -8,7 +8,7 @@ import { createHotelDataSource, hotelMigrations } from '../data/data-source';
  */
 export function migrateHotel(
   env: NodeJS.ProcessEnv = process.env,
-  { upTo }: { upTo?: string } = {},
+  { upTo, ...options }: MigrateOptions & { upTo?: string } = {},
 ): Promise<string[]> {
   const through =
     upTo === undefined ? hotelMigrations.length : hotelMigrations.findIndex((m) => m.name === upTo) + 1;
@@ -16,7 +16,8 @@ export function migrateHotel(
   return migrateService(
     createHotelDataSource(loadHotelConfig(env).db, hotelMigrations.slice(0, through)),
     'myhotel:hotel:migrations',
+    options,
   );
 }
 
-if (require.main === module) runMigrationCommand('hotel', () => migrateHotel());
+if (require.main === module) runMigrationCommand('hotel', (options) => migrateHotel(process.env, options));
