@@ -282,7 +282,7 @@ describe('auth and hotel', () => {
       DATABASE_USER: svc,
       DATABASE_SSL: 'disable',
       DB_POOL_MAX: '10',
-      SHUTDOWN_DELAY_MS: '5000',
+      SHUTDOWN_DELAY_MS: '10000',
       SHUTDOWN_TIMEOUT_MS: '10000',
       JWT_ISSUER: 'myhotel-auth',
       JWT_AUDIENCE: 'myhotel',
@@ -356,7 +356,7 @@ describe('auth and hotel', () => {
     }
     expect(
       find(get('default'), 'Deployment', `${RELEASE}-auth`).spec.template.spec.terminationGracePeriodSeconds,
-    ).toBe(20);
+    ).toBe(25);
     expect(
       find(get('minimal'), 'Deployment', `${RELEASE}-auth`).spec.template.spec.terminationGracePeriodSeconds,
     ).toBe(31);

@@ -34,6 +34,7 @@ export async function startService({
   background = [],
 }: StartServiceOptions): Promise<RunningServer> {
   await dataSource.initialize();
+  await warmPool(dataSource, Math.min(4, env.DB_POOL_MAX), logger);
   const lifecycle = new Lifecycle();
   const app = await buildApp(lifecycle);
   const running = await serve({
@@ -52,6 +53,21 @@ export async function startService({
   for (const task of background) task.start();
   exitOnSignals(running, logger, env.SHUTDOWN_DELAY_MS + env.SHUTDOWN_TIMEOUT_MS + 2000);
   return running;
+}
+
+/**
+ * Opens `connections` pool connections before the service listens: a new pod that turns Ready
+ * in a rollout gets its share of traffic at once, and on a busy database host a connection
+ * (TLS, SCRAM) can take seconds; requests then waited for one and failed at the connect
+ * timeout (seen in the cluster test's upgrades). Best effort: a failure only logs, since
+ * readiness reports the database anyway.
+ */
+async function warmPool(dataSource: DataSource, connections: number, logger: Logger): Promise<void> {
+  const results = await Promise.allSettled(
+    Array.from({ length: connections }, () => dataSource.query('SELECT 1')),
+  );
+  const failed = results.filter((r) => r.status === 'rejected').length;
+  if (failed > 0) logger.warn({ failed, connections }, 'database pool warm-up: some connections failed');
 }
 
 export interface MigrateOptions {
