@@ -202,6 +202,25 @@ export async function phases(steps: StepRunner, ctx: Context): Promise<void> {
     return fact;
   });
 
+  await steps.run('API docs and specs through the ingress', async () => {
+    const docs = await ctx.api.get('/docs', { headers: { Accept: 'text/html' }, expect: 200 });
+    assert.match(String(docs.headers['content-type']), /^text\/html/);
+    assert.match(String(docs.body), /href="\/docs\/hotel"/, '/docs lists the API pages');
+    const page = await ctx.api.get('/docs/hotel', { headers: { Accept: 'text/html' }, expect: 200 });
+    assert.match(String(page.body), /<redoc spec-url="\/openapi\/hotel\.json">/);
+    const script = await ctx.api.get('/docs/redoc.standalone.js', { headers: { Accept: '*/*' }, expect: 200 });
+    assert.ok(String(script.body).length > 100_000, 'the self-hosted Redoc bundle');
+    const specs: string[] = [];
+    for (const spec of ['auth', 'hotel']) {
+      const yaml = await ctx.api.get(`/openapi/${spec}.yaml`, { headers: { Accept: '*/*' }, expect: 200 });
+      assert.match(String(yaml.body), /^openapi: 3\./m);
+      const json = await ctx.api.get<{ openapi: string; paths: object }>(`/openapi/${spec}.json`, { expect: 200 });
+      assert.match(json.body.openapi, /^3\./);
+      specs.push(`${spec} (${Object.keys(json.body.paths).length} paths)`);
+    }
+    return `/docs (Redoc) and /openapi/{auth,hotel}.{yaml,json} served through Traefik: ${specs.join(', ')}`;
+  });
+
   const beforeUpgrade = await main.currentRevision();
   await steps.run(
     `helm upgrade to ${UPGRADE_TAG} (new migration) under ${LOAD_RATE} req/s`,
