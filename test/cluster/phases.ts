@@ -218,7 +218,9 @@ export async function phases(steps: StepRunner, ctx: Context): Promise<void> {
       assert.match(json.body.openapi, /^3\./);
       specs.push(`${spec} (${Object.keys(json.body.paths).length} paths)`);
     }
-    return `/docs (Redoc) and /openapi/{auth,hotel}.{yaml,json} served through Traefik: ${specs.join(', ')}`;
+    const fact = `/docs (Redoc) and /openapi/{auth,hotel}.{yaml,json} served through Traefik: ${specs.join(', ')}`;
+    ctx.facts.push(fact);
+    return fact;
   });
 
   const beforeUpgrade = await main.currentRevision();
