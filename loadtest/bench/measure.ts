@@ -246,7 +246,11 @@ export async function measureAll(stack: BenchStack): Promise<Measurements> {
   const webhooks =
     bookingCapacity === undefined
       ? undefined
-      : await measureWebhookOverhead(stack, seconds, Math.max(1, Math.round(bookingCapacity * pacedFractions[0]!)));
+      : await measureWebhookOverhead(
+          stack,
+          seconds,
+          Math.max(1, Math.round(bookingCapacity * pacedFractions[0]!)),
+        );
   const argon2 = await measureArgon2();
   const login = await measureLogin(stack);
   if (login) results.push(login);

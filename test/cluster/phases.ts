@@ -208,13 +208,18 @@ export async function phases(steps: StepRunner, ctx: Context): Promise<void> {
     assert.match(String(docs.body), /href="\/docs\/hotel"/, '/docs lists the API pages');
     const page = await ctx.api.get('/docs/hotel', { headers: { Accept: 'text/html' }, expect: 200 });
     assert.match(String(page.body), /<redoc spec-url="\/openapi\/hotel\.json">/);
-    const script = await ctx.api.get('/docs/redoc.standalone.js', { headers: { Accept: '*/*' }, expect: 200 });
+    const script = await ctx.api.get('/docs/redoc.standalone.js', {
+      headers: { Accept: '*/*' },
+      expect: 200,
+    });
     assert.ok(String(script.body).length > 100_000, 'the self-hosted Redoc bundle');
     const specs: string[] = [];
     for (const spec of ['auth', 'hotel']) {
       const yaml = await ctx.api.get(`/openapi/${spec}.yaml`, { headers: { Accept: '*/*' }, expect: 200 });
       assert.match(String(yaml.body), /^openapi: 3\./m);
-      const json = await ctx.api.get<{ openapi: string; paths: object }>(`/openapi/${spec}.json`, { expect: 200 });
+      const json = await ctx.api.get<{ openapi: string; paths: object }>(`/openapi/${spec}.json`, {
+        expect: 200,
+      });
       assert.match(json.body.openapi, /^3\./);
       specs.push(`${spec} (${Object.keys(json.body.paths).length} paths)`);
     }

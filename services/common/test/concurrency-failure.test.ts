@@ -19,7 +19,10 @@ afterAll(() => db?.drop());
 
 /** Two transactions locking rows 1 and 2 in opposite orders: PostgreSQL aborts one of them. */
 async function realDeadlock(): Promise<unknown> {
-  const [a, b] = [new Client({ connectionString: db.superuserUrl }), new Client({ connectionString: db.superuserUrl })];
+  const [a, b] = [
+    new Client({ connectionString: db.superuserUrl }),
+    new Client({ connectionString: db.superuserUrl }),
+  ];
   await Promise.all([a.connect(), b.connect()]);
   try {
     await a.query("SET deadlock_timeout = '100ms'");
