@@ -18,7 +18,11 @@ case "$(uname -m)" in
   aarch64 | arm64) arch=arm64 ;;
   *) echo "use-node.sh: no Node.js package for $(uname -m); install Node.js $version yourself (nvm install)" >&2; exit 1 ;;
 esac
-cache="${MYHOTEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/myhotel}"
+cache="${MYHOTEL_CACHE:-${XDG_CACHE_HOME:-${HOME:-}/.cache}/myhotel}"
+# No home (or a read-only one) on a CI machine: a cache inside the clone instead (git-ignored).
+if [ -z "${MYHOTEL_CACHE:-}${XDG_CACHE_HOME:-}" ] && { [ -z "${HOME:-}" ] || ! mkdir -p "$cache" 2> /dev/null; }; then
+  cache="$root/.cache/myhotel"
+fi
 dest="$cache/node/$version-$os-$arch"
 if [ ! -x "$dest/bin/node" ] || [ "$("$dest/bin/node" --version)" != "v$version" ]; then
   command -v npm > /dev/null || { echo "use-node.sh: npm is needed to fetch node-$os-$arch@$version" >&2; exit 1; }
