@@ -76,6 +76,24 @@ describeIfApiServer('kubectl apply --dry-run=server against kube-apiserver', () 
     expect(res.out).toContain(`namespace/${ns}`);
   };
 
+  /** Renders the chart with `values` into a fresh restricted namespace and applies it as a server dry run: accepted with no warnings. */
+  const serverDryRun = async (ns: string, values: Parameters<typeof valuesArgs>[0]): Promise<string> => {
+    await createRestrictedNamespace(ns);
+    const rendered = await helm([
+      'template',
+      'myhotel',
+      chartDir,
+      '--namespace',
+      ns,
+      ...(await valuesArgs(values)),
+    ]);
+    expect(rendered.stderr).toBe('');
+    const res = await k(['apply', '--dry-run=server', '--warnings-as-errors', '-f', '-'], rendered.stdout);
+    expect(res.out).not.toMatch(/error|warning/i);
+    expect(res.code).toBe(0);
+    return res.out;
+  };
+
   beforeAll(async () => {
     if (!bins) return;
     kubectl = await ensureKubectl();
@@ -175,21 +193,8 @@ describeIfApiServer('kubectl apply --dry-run=server against kube-apiserver', () 
   test.each(variants)(
     'chart (%s values) is accepted, with no warnings, in a restricted namespace',
     async (name, v) => {
-      const ns = `chart-${name}`;
-      await createRestrictedNamespace(ns);
-      const rendered = await helm([
-        'template',
-        'myhotel',
-        chartDir,
-        '--namespace',
-        ns,
-        ...(await valuesArgs(v)),
-      ]);
-      expect(rendered.stderr).toBe('');
-      const res = await k(['apply', '--dry-run=server', '--warnings-as-errors', '-f', '-'], rendered.stdout);
-      expect(res.out).not.toMatch(/error|warning/i);
-      expect(res.code).toBe(0);
-      expect(res.out).toMatch(/deployment\.apps\/myhotel-auth created \(server dry run\)/);
+      const out = await serverDryRun(`chart-${name}`, v);
+      expect(out).toMatch(/deployment\.apps\/myhotel-auth created \(server dry run\)/);
     },
     30_000,
   );
@@ -251,22 +256,9 @@ describeIfApiServer('kubectl apply --dry-run=server against kube-apiserver', () 
     const applied = await k(['apply', '--server-side', '-f', '-'], crds.join('\n---\n'));
     expect(applied.code).toBe(0);
     expect((await k(['wait', '--for=condition=Established', 'crd', '--all', '--timeout=30s'])).code).toBe(0);
-    const ns = 'chart-gateway';
-    await createRestrictedNamespace(ns);
-    const rendered = await helm([
-      'template',
-      'myhotel',
-      chartDir,
-      '--namespace',
-      ns,
-      ...(await valuesArgs(gatewayAndMonitoringValues)),
-    ]);
-    expect(rendered.stderr).toBe('');
-    const res = await k(['apply', '--dry-run=server', '--warnings-as-errors', '-f', '-'], rendered.stdout);
-    expect(res.out).not.toMatch(/error|warning/i);
-    expect(res.code).toBe(0);
-    expect(res.out).toMatch(/httproute\.gateway\.networking\.k8s\.io\/myhotel created \(server dry run\)/);
-    expect(res.out).toMatch(/servicemonitor\.monitoring\.coreos\.com\/myhotel created \(server dry run\)/);
+    const out = await serverDryRun('chart-gateway', gatewayAndMonitoringValues);
+    expect(out).toMatch(/httproute\.gateway\.networking\.k8s\.io\/myhotel created \(server dry run\)/);
+    expect(out).toMatch(/servicemonitor\.monitoring\.coreos\.com\/myhotel created \(server dry run\)/);
   }, 60_000);
 
   test('a container that breaks Pod Security "restricted" is caught', async () => {
