@@ -42,14 +42,14 @@ export interface Measurements {
   webhooks?: WebhookOverhead;
 }
 
-/** JIT, pools and caches of a server warm before anything is measured on it. */
-async function warmUp(target: Target, stack: BenchStack): Promise<void> {
-  await measure(
-    'warm-up',
-    target,
-    { path: availabilityPath(), headers: bearer(stack.tokens.staff) },
-    { seconds: 3 },
-  );
+/**
+ * JIT, pools and caches of a server warm before anything is measured on it. With BENCH_ONLY,
+ * on the first selected row itself, so that a CPU profile (BENCH_PROFILE=1) holds that row only.
+ */
+async function warmUp(target: Target, stack: BenchStack, rows: Row[]): Promise<void> {
+  const selectedRow = only ? rows.find((row) => row.service === 'hotel' && selected(row.name)) : undefined;
+  const spec = selectedRow?.spec ?? { path: availabilityPath(), headers: bearer(stack.tokens.staff) };
+  await measure('warm-up', target, spec, { seconds: 3 });
 }
 
 /** Each selected row on the full stack, then on the bare server. */
@@ -227,7 +227,7 @@ async function measureLogin(stack: BenchStack): Promise<Measurement | undefined>
 export async function measureAll(stack: BenchStack): Promise<Measurements> {
   const rows = readRows(stack);
   if (stack.before) {
-    for (const target of [stack.before, stack.full]) await warmUp(target, stack);
+    for (const target of [stack.before, stack.full]) await warmUp(target, stack, rows);
     return {
       results: await compareRows(stack, stack.before, rows),
       paced: [],
@@ -235,7 +235,7 @@ export async function measureAll(stack: BenchStack): Promise<Measurements> {
       scaling: [],
     };
   }
-  for (const target of [stack.full, stack.bare]) await warmUp(target, stack);
+  for (const target of [stack.full, stack.bare]) await warmUp(target, stack, rows);
   const results = await measureRows(stack, rows);
   const refresh = await measureRefresh(stack);
   if (refresh) results.push(refresh);
