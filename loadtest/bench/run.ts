@@ -3,8 +3,10 @@
  * by side in one run, on an embedded PostgreSQL with a realistic data set. Writes
  * BENCHMARKS.md and BENCHMARKS.json. Loopback only; every measurement is time-bounded.
  *
- * BENCH_SECONDS (default 10) per measurement, BENCH_CONNECTIONS (default 16); the scaling
- * table (scale.ts) runs two data sizes, three with `npm run bench -- --scale`;
+ * `npm run bench` takes about two minutes: 4 s per measurement, two data sizes in the scaling
+ * table (scale.ts); `npm run bench -- --scale` is the thorough run BENCHMARKS.md is published
+ * from (10 s, three sizes). BENCH_SECONDS overrides the seconds, BENCH_CONNECTIONS (default 16)
+ * the connections, BENCH_OUTPUT_DIR where BENCHMARKS.* are written (default: the repository);
  * `npm run bench -- --render` writes BENCHMARKS.md again from BENCHMARKS.json.
  * BENCH_ROOMS (default 200) sizes the main data set.
  * For profiling: BENCH_ONLY=<substring of a row name> measures only matching rows (and does not
@@ -20,6 +22,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { connections, seconds } from './autocannon-run';
 import { measureAll, only } from './measure';
+import { scaleSeconds } from './scale';
 import { machine, writeReport, type Report } from './report';
 import { dbPoolMax, log, repoRoot, startBenchStack } from './stack';
 
@@ -43,7 +46,7 @@ async function main(): Promise<void> {
     await writeReport({
       machine: machine(stack.pgVersion),
       dataSet: stack.dataSet,
-      settings: { seconds, connections, dbPoolMax, logLevel: 'info' },
+      settings: { seconds, scaleSeconds, connections, dbPoolMax, logLevel: 'info' },
       ...measurements,
       loadAverage: loadAverage.map((value) => Math.round(value * 100) / 100),
       durationSeconds,

@@ -3,7 +3,7 @@
  * on the full stack at growing data sizes, each size reseeded into the same database, with
  * `EXPLAIN (ANALYZE, BUFFERS)` of each row's main statement at that size. The two smaller
  * sizes run by default; the largest only with `npm run bench -- --scale` (its seed alone
- * takes minutes). BENCH_SCALE_SECONDS (default 5) per measurement.
+ * takes minutes). BENCH_SCALE_SECONDS (default 5 with --scale, else 3) per measurement.
  */
 import { Client } from 'pg';
 import {
@@ -12,19 +12,18 @@ import {
   bookingListQuery,
   newBookingReference,
 } from '@myhotel/hotel';
-import { measure, type Measurement, type RequestSpec } from './autocannon-run';
+import { measure, thorough, type Measurement, type RequestSpec } from './autocannon-run';
 import { availabilityPath, bearer, bookingListPath, isoDay } from './read-rows';
 import { seedBenchData, type BenchDataSet } from './seed';
 import { bookableRooms, log, type BenchStack } from './stack';
 
-const scaleRequested = process.argv.includes('--scale');
-const scaleSeconds = Number(process.env.BENCH_SCALE_SECONDS ?? 5);
+export const scaleSeconds = Number(process.env.BENCH_SCALE_SECONDS ?? (thorough ? 5 : 3));
 
 /** (rooms, stays per room): 20 000, 200 000 and 2 000 000 bookings. */
 const sizes = [
   { rooms: 200, bookingsPerRoom: 100 },
   { rooms: 2_000, bookingsPerRoom: 100 },
-  ...(scaleRequested ? [{ rooms: 10_000, bookingsPerRoom: 200 }] : []),
+  ...(thorough ? [{ rooms: 10_000, bookingsPerRoom: 200 }] : []),
 ];
 
 interface ScalePlan {
@@ -65,7 +64,12 @@ async function reseed(url: string, rooms: number, bookingsPerRoom: number): Prom
     ),
   );
   const dataSet = await seedBenchData(url, rooms, 10_000, bookingsPerRoom);
-  await withClient(url, (client) => client.query('VACUUM ANALYZE'));
+  // A steady state, not the aftermath of a bulk load: statistics and visibility map current,
+  // and the load's dirty pages written out now rather than by a checkpoint during the rows.
+  await withClient(url, async (client) => {
+    await client.query('VACUUM ANALYZE');
+    await client.query('CHECKPOINT');
+  });
   return dataSet;
 }
 
@@ -171,6 +175,8 @@ export async function measureScaling(stack: BenchStack): Promise<ScaleResult[]> 
       headers: bearer(stack.tokens.guest),
     };
     const options = { seconds: scaleSeconds };
+    // The reseed left the service's caches and PostgreSQL's buffers cold for this size.
+    await measure(`warm-up @${dataSet.rooms}`, stack.full, { path: availabilityPath(100) }, { seconds: 2 });
     const rows = [
       await measure(
         `${scaleRowNames.availability} @${dataSet.rooms}`,
