@@ -234,7 +234,7 @@ CREATE INDEX rooms_capacity_order_idx ON hotel.rooms USING btree (capacity, numb
 CREATE INDEX rooms_housekeeping_idx ON hotel.rooms USING btree (housekeeping, number COLLATE "C", id) WHERE (deleted_at IS NULL);
 CREATE UNIQUE INDEX rooms_number_key ON hotel.rooms USING btree (number) WHERE (deleted_at IS NULL);
 CREATE INDEX rooms_number_order_idx ON hotel.rooms USING btree (number COLLATE "C", id) WHERE (deleted_at IS NULL);
-CREATE INDEX rooms_price_order_idx ON hotel.rooms USING btree (price_per_night, number COLLATE "C", id) WHERE (deleted_at IS NULL);
+CREATE INDEX rooms_price_order_covering_idx ON hotel.rooms USING btree (price_per_night, number COLLATE "C", id) INCLUDE (type, capacity, status, housekeeping, created_at, updated_at, deleted_at) WHERE (deleted_at IS NULL);
 CREATE INDEX rooms_type_idx ON hotel.rooms USING btree (type) WHERE (deleted_at IS NULL);
 
 CREATE TABLE hotel.webhook_deliveries (

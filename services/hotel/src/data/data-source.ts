@@ -5,6 +5,7 @@ import { FrontDeskBackfill1765000000001 } from '../../migrations/1765000000001-f
 import { FrontDeskConstraints1765000000002 } from '../../migrations/1765000000002-front-desk-constraints';
 import { Webhooks1766000000000 } from '../../migrations/1766000000000-webhooks';
 import { ScalingIndexes1767000000000 } from '../../migrations/1767000000000-scaling-indexes';
+import { AvailabilityCoveringIndex1768000000000 } from '../../migrations/1768000000000-availability-covering-index';
 
 /** In order; exported for the upgrade test, which stops after the first to play the previous release. */
 export const hotelMigrations = [
@@ -14,6 +15,7 @@ export const hotelMigrations = [
   FrontDeskConstraints1765000000002,
   Webhooks1766000000000,
   ScalingIndexes1767000000000,
+  AvailabilityCoveringIndex1768000000000,
 ];
 
 export function createHotelDataSource(db: DatabaseConfig, migrations = hotelMigrations) {
