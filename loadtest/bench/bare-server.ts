@@ -245,7 +245,8 @@ const server = createServer(async (req, res) => {
       res.writeHead(404).end();
       return;
     }
-    const { rows } = await pool.query(matched.query.text, matched.query.values);
+    // Named statements prepared as the service prepares them (DB_PREPARED_STATEMENTS).
+    const { rows } = await pool.query(matched.query);
     const page = matched.limit === 1 ? rows[0] : { items: rows.slice(0, matched.limit), next_cursor: null };
     res.writeHead(page ? 200 : 404, { 'Content-Type': 'application/json' }).end(JSON.stringify(page ?? {}));
   } catch (err) {

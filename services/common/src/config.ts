@@ -67,6 +67,7 @@ export const baseEnvSchema = z.object({
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   DB_STATEMENT_TIMEOUT_MS: positiveInt.default(5000),
   DB_CONNECT_TIMEOUT_MS: positiveInt.default(3000),
+  DB_PREPARED_STATEMENTS: z.stringbool().default(true),
   SHUTDOWN_DELAY_MS: positiveInt.default(0),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10000),
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
@@ -88,6 +89,8 @@ export interface DatabaseConfig {
   poolMax: number;
   statementTimeoutMs: number;
   connectTimeoutMs: number;
+  /** Named statements (key lookups, see SqlQuery) prepared per connection; off behind a pooler that cannot keep them. */
+  preparedStatements: boolean;
 }
 
 /** Either DATABASE_URL or DATABASE_HOST + DATABASE_USER + DATABASE_PASSWORD must be given. */
@@ -99,6 +102,7 @@ export function databaseConfig(env: BaseEnv): DatabaseConfig {
     poolMax: env.DB_POOL_MAX,
     statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
     connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
+    preparedStatements: env.DB_PREPARED_STATEMENTS,
   } as const;
   if (env.DATABASE_URL) return { connectionString: env.DATABASE_URL, ...common };
   const missing = (['DATABASE_HOST', 'DATABASE_USER', 'DATABASE_PASSWORD'] as const).filter(

@@ -48,8 +48,15 @@ export interface DataSourceOptions {
   migrations: MixedList<string | (new () => unknown)>;
 }
 
+/** The DataSources whose lone statements run as named statements (see sql.ts). */
+const preparing = new WeakSet<DataSource>();
+
+export function preparesStatements(dataSource: DataSource): boolean {
+  return preparing.has(dataSource);
+}
+
 export function createDataSource({ db, schema, applicationName, migrations }: DataSourceOptions): DataSource {
-  return new DataSource({
+  const dataSource = new DataSource({
     type: 'postgres',
     ...(db.connectionString
       ? { url: db.connectionString }
@@ -72,6 +79,8 @@ export function createDataSource({ db, schema, applicationName, migrations }: Da
       idleTimeoutMillis: 30000,
     },
   });
+  if (db.preparedStatements) preparing.add(dataSource);
+  return dataSource;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { preparesStatements } from './db';
 
 /**
  * The data-access style of both services: parameterised SQL, a lone statement on the pool of
@@ -7,8 +8,15 @@ import { DataSource, EntityManager } from 'typeorm';
  * entity mappings.
  */
 
-/** A parameterised statement: `text` with $1…$n placeholders, and their `values`. */
+/**
+ * A parameterised statement: `text` with $1…$n placeholders, and their `values`. A `name`
+ * makes it a prepared statement outside transactions: parsed and planned once per connection,
+ * then run with a generic plan. Only for statements whose best plan does not depend on the
+ * values — a lookup by key — never for searches (dates, prefixes, statuses), which are planned
+ * with their values each time.
+ */
 export interface SqlQuery {
+  name?: string;
   text: string;
   values: unknown[];
 }
@@ -29,16 +37,17 @@ function rowsOf<T>(result: unknown): T[] {
 }
 
 interface StatementPool {
-  query(text: string, values: unknown[]): Promise<{ rows: unknown[] }>;
+  query(statement: SqlQuery): Promise<{ rows: unknown[] }>;
 }
 
 /**
- * The pg pool under a DataSource, or under an EntityManager outside a transaction. A statement
- * of its own runs on it directly: TypeORM's DataSource.query would make, connect and release a
- * query runner for it, per call, for nothing the pool does not already do (same connections,
- * same timeouts, errors classified by db-errors.ts either way).
+ * A statement of its own runs on the pg pool under a DataSource (or an EntityManager outside
+ * a transaction) directly: TypeORM's DataSource.query would make, connect and release a query
+ * runner for it, per call, for nothing the pool does not already do (same connections, same
+ * timeouts; pg's errors are what db-errors.ts classifies either way). A named statement is
+ * prepared once per connection, unless DB_PREPARED_STATEMENTS=false.
  */
-function poolOf(db: SqlRunner): StatementPool | undefined {
+function poolStatement(db: SqlRunner, { name, text, values }: SqlQuery) {
   const dataSource =
     db instanceof DataSource
       ? db
@@ -46,17 +55,29 @@ function poolOf(db: SqlRunner): StatementPool | undefined {
         ? db.connection
         : undefined;
   const pool = (dataSource?.driver as { master?: Partial<StatementPool> } | undefined)?.master;
-  return typeof pool?.query === 'function' ? (pool as StatementPool) : undefined;
+  if (!dataSource || typeof pool?.query !== 'function') return undefined;
+  const prepared = name !== undefined && preparesStatements(dataSource);
+  return (pool as StatementPool).query(prepared ? { name, text, values } : { text, values });
 }
 
 /** The rows a statement returns (SELECT, or INSERT/UPDATE/DELETE … RETURNING). */
 export async function queryRows<T>(db: SqlRunner, text: string, values: unknown[] = []): Promise<T[]> {
-  const pool = poolOf(db);
-  if (pool) return (await pool.query(text, values)).rows as T[];
-  return rowsOf<T>(await db.query(text, values));
+  return statementRows<T>(db, { text, values });
+}
+
+/** The rows of a statement given as a SqlQuery (named or not). */
+export async function statementRows<T>(db: SqlRunner, statement: SqlQuery): Promise<T[]> {
+  const pooled = poolStatement(db, statement);
+  if (pooled) return (await pooled).rows as T[];
+  return rowsOf<T>(await db.query(statement.text, statement.values));
 }
 
 /** The first row a statement returns, or null. */
 export async function queryOne<T>(db: SqlRunner, text: string, values: unknown[] = []): Promise<T | null> {
   return (await queryRows<T>(db, text, values))[0] ?? null;
+}
+
+/** The first row of a statement given as a SqlQuery, or null. */
+export async function statementOne<T>(db: SqlRunner, statement: SqlQuery): Promise<T | null> {
+  return (await statementRows<T>(db, statement))[0] ?? null;
 }

@@ -2,7 +2,13 @@
  * A connection killed by the server (a failover, pg_terminate_backend, an idle timeout) must
  * never take the service down: the pool drops it and the next request gets a fresh one.
  */
-import { createDataSource, databaseConfig, baseEnvSchema } from '@myhotel/common';
+import {
+  createDataSource,
+  databaseConfig,
+  baseEnvSchema,
+  statementOne,
+  statementRows,
+} from '@myhotel/common';
 import { createTestDatabase, superQuery, type TestDatabase } from '../../../test/support/database';
 
 let db: TestDatabase;
@@ -71,4 +77,52 @@ test('an error on a connection between its checkout and its first listener crash
   } finally {
     await dataSource.destroy();
   }
+});
+
+describe('named statements (DB_PREPARED_STATEMENTS)', () => {
+  const preparedOn = async (setting: string | undefined) => {
+    const env = baseEnvSchema.parse({
+      DATABASE_URL: db.urlFor('hotel'),
+      JWT_ISSUER: 'i',
+      JWT_AUDIENCE: 'a',
+      DB_POOL_MAX: '1', // one connection: the statements below meet the one that prepared
+      ...(setting === undefined ? {} : { DB_PREPARED_STATEMENTS: setting }),
+    });
+    const dataSource = createDataSource({
+      db: databaseConfig(env),
+      schema: 'hotel',
+      applicationName: 'prepared-test',
+      migrations: [],
+    });
+    await dataSource.initialize();
+    try {
+      const lookup = { name: 'test_lookup', text: 'SELECT $1::int + 1 AS next', values: [41] };
+      const answers = [
+        await statementOne(dataSource, lookup),
+        await statementOne(dataSource, { ...lookup, values: [1] }),
+        await statementOne(dataSource.manager, { ...lookup, values: [2] }),
+        // In a transaction, statements run on its connection through TypeORM, unnamed.
+        await dataSource.transaction((manager) => statementOne(manager, { ...lookup, values: [3] })),
+      ];
+      const prepared = await statementRows<{ name: string; statement: string }>(dataSource, {
+        text: 'SELECT name, statement FROM pg_prepared_statements',
+        values: [],
+      });
+      return { answers, prepared };
+    } finally {
+      await dataSource.destroy();
+    }
+  };
+
+  test('a named lookup is prepared once per connection and answers with each call’s values', async () => {
+    const { answers, prepared } = await preparedOn(undefined);
+    expect(answers).toEqual([{ next: 42 }, { next: 2 }, { next: 3 }, { next: 4 }]);
+    expect(prepared).toEqual([{ name: 'test_lookup', statement: 'SELECT $1::int + 1 AS next' }]);
+  });
+
+  test('DB_PREPARED_STATEMENTS=false runs the same statements unnamed', async () => {
+    const { answers, prepared } = await preparedOn('false');
+    expect(answers).toEqual([{ next: 42 }, { next: 2 }, { next: 3 }, { next: 4 }]);
+    expect(prepared).toEqual([]);
+  });
 });

@@ -1,6 +1,7 @@
 import {
   isUniqueViolation,
   queryOne,
+  statementOne,
   queryPage,
   queryRows,
   sortOrders,
@@ -49,11 +50,19 @@ export class UserRepository {
   }
 
   findById(id: string): Promise<UserRecord | null> {
-    return queryOne(this.dataSource, `SELECT ${userColumns} FROM auth.users u WHERE u.id = $1`, [id]);
+    return statementOne(this.dataSource, {
+      name: 'user_by_id',
+      text: `SELECT ${userColumns} FROM auth.users u WHERE u.id = $1`,
+      values: [id],
+    });
   }
 
   findByEmail(email: string): Promise<UserRecord | null> {
-    return queryOne(this.dataSource, `SELECT ${userColumns} FROM auth.users u WHERE u.email = $1`, [email]);
+    return statementOne(this.dataSource, {
+      name: 'user_by_email',
+      text: `SELECT ${userColumns} FROM auth.users u WHERE u.email = $1`,
+      values: [email],
+    });
   }
 
   /** Keyset-paginated in the filter's sort (default newest first). */

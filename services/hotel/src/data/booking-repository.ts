@@ -2,6 +2,7 @@ import {
   isExclusionViolation,
   mapPage,
   queryOne,
+  statementOne,
   queryPage,
   sortOrders,
   sqlParams,
@@ -219,7 +220,11 @@ export const bookingChangeStatements = {
            FROM hotel.rooms r WHERE b.id = $1 AND r.id = $2`,
     values: [id, change.roomId, change.checkIn, change.checkOut, change.guests],
   }),
-  details: (id: string): SqlQuery => ({ text: `${detailsSelect()} WHERE b.id = $1`, values: [id] }),
+  details: (id: string): SqlQuery => ({
+    name: 'booking_details_by_id',
+    text: `${detailsSelect()} WHERE b.id = $1`,
+    values: [id],
+  }),
   /** The audit event, with the account's notification. */
   record: bookingEventInsert,
 };
@@ -263,8 +268,7 @@ export const bookingCreateStatements = {
 };
 
 async function findDetails(db: SqlRunner, id: string): Promise<BookingDetails | null> {
-  const { text, values } = bookingChangeStatements.details(id);
-  const row = await queryOne<DetailsRow>(db, text, values);
+  const row = await statementOne<DetailsRow>(db, bookingChangeStatements.details(id));
   return row && toDetails(row);
 }
 

@@ -6,6 +6,7 @@ import {
   queryRows,
   sortOrders,
   sqlParams,
+  statementOne,
   type ListFilter,
   type Page,
   type PageQuery,
@@ -75,6 +76,7 @@ function translate(err: unknown): never {
 /** SELECT of one live room by id. */
 export function roomByIdQuery(id: string): SqlQuery {
   return {
+    name: 'room_by_id',
     text: `SELECT ${roomColumns('r')} FROM hotel.rooms r WHERE r.id = $1 AND r.deleted_at IS NULL`,
     values: [id],
   };
@@ -141,9 +143,8 @@ export class RoomRepository {
     return this.dataSource.transaction((manager) => work(new RoomTx(manager)));
   }
 
-  async findById(id: string): Promise<RoomRecord | null> {
-    const { text, values } = roomByIdQuery(id);
-    return queryOne(this.dataSource, text, values);
+  findById(id: string): Promise<RoomRecord | null> {
+    return statementOne(this.dataSource, roomByIdQuery(id));
   }
 
   async insert(room: NewRoom): Promise<RoomRecord> {
