@@ -83,6 +83,9 @@ test('the open-loop booking rows and the webhook rows were paced from the measur
   for (const p of report.paced) {
     expect(p.rate).toBe(Math.max(1, Math.round(capacity.requestsPerSecond * p.fraction!)));
     expect([p.ok, p.non2xx, p.errors]).toEqual([p.sent, 0, 0]);
+    // Where the tail comes from: the service's event loop and GC (full only), the WAL flushes.
+    expect(p.stalls!.walSyncs).toBeGreaterThan(0);
+    expect(p.stalls!.loopDelayMaxMs === undefined).toBe(p.target === 'bare');
   }
   expect(report.webhooks!.delivered).toBeGreaterThan(0);
 });

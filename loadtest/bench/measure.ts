@@ -15,6 +15,7 @@ import {
   type Target,
 } from './autocannon-run';
 import { pacedRun, type PacedRequest, type PacedResult } from './paced';
+import { withStalls } from './stalls';
 import { availabilityPath, bearer, isoDay, readRows, type Row } from './read-rows';
 import { measureScaling, type ScaleResult } from './scale';
 import { log, type BenchStack } from './stack';
@@ -142,13 +143,14 @@ async function measureBookings(stack: BenchStack): Promise<{ paced: PacedResult[
   for (const fraction of pacedFractions) {
     const rate = Math.max(1, Math.round(full.requestsPerSecond * fraction));
     for (const target of [stack.full, stack.bare]) {
-      const result = {
-        ...(await pacedRun(target.base, rate, seconds, booking)),
-        fraction,
-        target: target.name,
-      };
+      const { result: run, stalls } = await withStalls(
+        target === stack.full ? target.base : undefined,
+        stack.database.superuserUrl,
+        () => pacedRun(target.base, rate, seconds, booking),
+      );
+      const result = { ...run, fraction, target: target.name, stalls };
       log(
-        `POST /api/bookings [${target.name}, open loop @${rate}/s = ${fraction * 100} % of the full stack's capacity]: p50 ${result.p50} ms, p99 ${result.p99} ms, max ${result.max} ms, ok ${result.ok}, non-2xx ${result.non2xx}, errors ${result.errors}`,
+        `POST /api/bookings [${target.name}, open loop @${rate}/s = ${fraction * 100} % of the full stack's capacity]: p50 ${result.p50} ms, p99 ${result.p99} ms, max ${result.max} ms, ok ${result.ok}, non-2xx ${result.non2xx}, errors ${result.errors}; stalls ${JSON.stringify(stalls)}`,
       );
       paced.push(result);
     }

@@ -1,5 +1,6 @@
 import { Agent, request } from 'node:http';
 import type { TargetName } from './autocannon-run';
+import type { Stalls } from './stalls';
 
 export interface PacedResult {
   rate: number;
@@ -14,6 +15,8 @@ export interface PacedResult {
   p50: number;
   p99: number;
   max: number;
+  /** The service's and the database's stalls during the row (stalls.ts). */
+  stalls?: Stalls;
 }
 
 export interface PacedRequest {

@@ -11,6 +11,7 @@ import type { Measurements } from './measure';
 import type { PacedResult } from './paced';
 import { scaleRowNames, type ScaleResult } from './scale';
 import type { BenchDataSet } from './seed';
+import type { Stalls } from './stalls';
 import { repoRoot } from './stack';
 
 export interface Report extends Measurements {
@@ -46,6 +47,11 @@ export async function writeReport(report: Report): Promise<void> {
   writeFileSync(join(outputDir, 'BENCHMARKS.json'), json);
   writeFileSync(join(outputDir, 'BENCHMARKS.md'), renderMarkdown(report));
 }
+
+const stallCells = (stalls?: Stalls) =>
+  !stalls
+    ? '— | — | —'
+    : `${stalls.loopDelayP99Ms === undefined ? '—' : `${stalls.loopDelayP99Ms} / ${stalls.loopDelayMaxMs}`} | ${stalls.gcPauses === undefined ? '—' : `${stalls.gcPauses} (${stalls.gcPausesOver10Ms}), ${stalls.gcPauseTotalMs} ms`} | ${stalls.walSyncs}, ${stalls.walSyncMeanMs}`;
 
 type Pair = { full?: Measurement; bare?: Measurement };
 const percent = (part: number, whole: number) => Math.round((part / whole) * 100);
@@ -119,9 +125,14 @@ tail is what the machine and the database add without the framework.
 ${pairHeader}
 ${pairRow('POST /api/bookings (closed loop)', bookings)}
 
-| open loop | rate req/s | p50 ms | p99 ms | max ms | non-2xx + errors |
-| --- | ---: | ---: | ---: | ---: | ---: |
-${report.paced.map((r) => `| ${r.target ?? 'full'}${r.fraction === undefined ? '' : `, ${r.fraction * 100} % of the full stack's capacity`} | ${r.rate} | ${r.p50} | ${r.p99} | ${r.max} | ${r.non2xx + r.errors} |`).join('\n')}
+| open loop | rate req/s | p50 ms | p99 ms | max ms | non-2xx + errors | event-loop delay p99 / max ms | GC pauses (≥ 10 ms) | WAL flushes, mean ms |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+${report.paced.map((r) => `| ${r.target ?? 'full'}${r.fraction === undefined ? '' : `, ${r.fraction * 100} % of the full stack's capacity`} | ${r.rate} | ${r.p50} | ${r.p99} | ${r.max} | ${r.non2xx + r.errors} | ${stallCells(r.stalls)} |`).join('\n')}
+
+The last three columns say where a tail comes from (loadtest/bench/stalls.ts): the service's
+event-loop delay (prom-client, 10 ms resolution) and its garbage-collection pauses, from its
+/metrics around the row, and PostgreSQL's WAL flushes (each durable commit waits for one;
+pg_stat_wal with track_wal_io_timing). The bare server has no /metrics: only the database column.
 
 ${renderWebhooks(report)}
 Login is bound by argon2id by design (m = ${report.argon2.memoryCost} KiB, t = ${report.argon2.timeCost}, p = ${report.argon2.parallelism};

@@ -150,6 +150,7 @@ export async function startBenchStack(): Promise<BenchStack> {
     settings: [
       'max_connections=200',
       'shared_buffers=256MB',
+      'track_wal_io_timing=on', // the WAL flush times of stalls.ts
       ...(process.env.BENCH_PG_FLAGS?.split(' ').filter((word) => word && word !== '-c') ?? []),
     ],
   });
