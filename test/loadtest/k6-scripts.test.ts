@@ -8,11 +8,13 @@
  * booking race runs as written, with 20 VUs, twice on the same database.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { superQuery } from '../support/database';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { failedChecks, repoRoot, runThroughShim, thresholdResults, type ShimRun } from '../support/k6-shim';
+import { freePort } from '../../tooling/free-port';
 import { killAllNodeProcesses } from '../../tooling/node-process';
 import { startStack, type Stack } from '../support/stack';
 
@@ -163,6 +165,36 @@ describe('modified copies of the scripts', () => {
         /^POST \/api\/rooms \(name=setup_rooms_create\): \/body\/number must NOT have more than 10 characters/,
       ),
     ]);
+  });
+
+  test('setup() waits for an auth service that cannot be reached yet (a pod the network admits late)', async () => {
+    // AUTH_URL answers nothing (connection refused) for the first 3 s, then reaches auth.
+    const port = await freePort();
+    const proxy = createServer((client) => {
+      const upstream = connect(Number(new URL(stack.auth.base).port), '127.0.0.1');
+      client.pipe(upstream).pipe(client);
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    const opening = setTimeout(() => proxy.listen(port, '127.0.0.1'), 3000);
+    try {
+      const run = await runThroughShim(join('loadtest', 'smoke.ts'), {
+        env: scriptEnv({ AUTH_URL: `http://127.0.0.1:${port}` }),
+        // sleep() at half its time: the waits between attempts must outlast the 3 s
+        args: ['--vus', '4', '--iterations', '20', '--sleep-scale', '0.5'],
+      });
+      try {
+        expectCleanPass(run);
+        // The refused attempts were made, and none counted as a failed request.
+        expect(`${run.stdout}${run.stderr}`).toMatch(/Request Failed .*login: dial: connection refused/);
+        expect(run.summary!.metrics.server_errors?.count ?? 0).toBe(0);
+      } catch (error) {
+        throw new Error(`${(error as Error).message}\n${explain(run)}`, { cause: error });
+      }
+    } finally {
+      clearTimeout(opening);
+      proxy.close();
+    }
   });
 
   test('a failed login in teardown() is counted, and the run still ends with 99 (not 107)', async () => {

@@ -20,14 +20,19 @@ afterAll(() => db?.drop());
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-test('a connection terminated while its transaction waits, and again as it is discarded, crashes nothing', async () => {
-  const env = baseEnvSchema.parse({ DATABASE_URL: db.urlFor('hotel'), JWT_ISSUER: 'i', JWT_AUDIENCE: 'a' });
-  const dataSource = createDataSource({
-    db: databaseConfig(env),
-    schema: 'hotel',
-    applicationName: 'kill-test',
-    migrations: [],
+/** A DataSource on the test database as a service makes it, with `env` added to the service's environment. */
+function testDataSource(applicationName: string, env: Record<string, string> = {}) {
+  const config = baseEnvSchema.parse({
+    DATABASE_URL: db.urlFor('hotel'),
+    JWT_ISSUER: 'i',
+    JWT_AUDIENCE: 'a',
+    ...env,
   });
+  return createDataSource({ db: databaseConfig(config), schema: 'hotel', applicationName, migrations: [] });
+}
+
+test('a connection terminated while its transaction waits, and again as it is discarded, crashes nothing', async () => {
+  const dataSource = testDataSource('kill-test');
   await dataSource.initialize();
   const crashes: unknown[] = [];
   const onCrash = (err: unknown) => crashes.push(err);
@@ -59,13 +64,7 @@ test('an error on a connection between its checkout and its first listener crash
   // terminating connection due to administrator command"): the pool hands a new connection
   // out while parsing its ReadyForQuery, the same TCP read carries the server's FATAL, and
   // pg emits it before TypeORM (a promise tick later) has attached its error listener.
-  const env = baseEnvSchema.parse({ DATABASE_URL: db.urlFor('hotel'), JWT_ISSUER: 'i', JWT_AUDIENCE: 'a' });
-  const dataSource = createDataSource({
-    db: databaseConfig(env),
-    schema: 'hotel',
-    applicationName: 'checkout-error',
-    migrations: [],
-  });
+  const dataSource = testDataSource('checkout-error');
   await dataSource.initialize();
   try {
     const pool = (dataSource.driver as unknown as { master: import('pg').Pool }).master;
@@ -81,18 +80,9 @@ test('an error on a connection between its checkout and its first listener crash
 
 describe('named statements (DB_PREPARED_STATEMENTS)', () => {
   const preparedOn = async (setting: string | undefined) => {
-    const env = baseEnvSchema.parse({
-      DATABASE_URL: db.urlFor('hotel'),
-      JWT_ISSUER: 'i',
-      JWT_AUDIENCE: 'a',
+    const dataSource = testDataSource('prepared-test', {
       DB_POOL_MAX: '1', // one connection: the statements below meet the one that prepared
       ...(setting === undefined ? {} : { DB_PREPARED_STATEMENTS: setting }),
-    });
-    const dataSource = createDataSource({
-      db: databaseConfig(env),
-      schema: 'hotel',
-      applicationName: 'prepared-test',
-      migrations: [],
     });
     await dataSource.initialize();
     try {
