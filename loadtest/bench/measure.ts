@@ -15,7 +15,7 @@ import {
   type Target,
 } from './autocannon-run';
 import { pacedRun, type PacedRequest, type PacedResult } from './paced';
-import { withStalls } from './stalls';
+import { settleDatabase, withStalls } from './stalls';
 import { availabilityPath, bearer, isoDay, readRows, type Row } from './read-rows';
 import { measureScaling, type ScaleResult } from './scale';
 import { log, type BenchStack } from './stack';
@@ -143,6 +143,7 @@ async function measureBookings(stack: BenchStack): Promise<{ paced: PacedResult[
   for (const fraction of pacedFractions) {
     const rate = Math.max(1, Math.round(full.requestsPerSecond * fraction));
     for (const target of [stack.full, stack.bare]) {
+      await settleDatabase(stack.database.superuserUrl);
       const { result: run, stalls } = await withStalls(
         target === stack.full ? target.base : undefined,
         stack.database.superuserUrl,

@@ -50,8 +50,8 @@ export async function writeReport(report: Report): Promise<void> {
 
 const stallCells = (stalls?: Stalls) =>
   !stalls
-    ? '— | — | —'
-    : `${stalls.loopDelayP99Ms === undefined ? '—' : `${stalls.loopDelayP99Ms} / ${stalls.loopDelayMaxMs}`} | ${stalls.gcPauses === undefined ? '—' : `${stalls.gcPauses} (${stalls.gcPausesOver10Ms}), ${stalls.gcPauseTotalMs} ms`} | ${stalls.walSyncs}, ${stalls.walSyncMeanMs}`;
+    ? '— | — | — | —'
+    : `${stalls.loopDelayP99Ms === undefined ? '—' : `${stalls.loopDelayP99Ms} / ${stalls.loopDelayMaxMs}`} | ${stalls.gcPauses === undefined ? '—' : `${stalls.gcPauses} (${stalls.gcPausesOver10Ms}), ${stalls.gcPauseTotalMs} ms`} | ${stalls.walSyncs}, ${stalls.walSyncMeanMs} | ${stalls.checkpoints ?? '—'}, ${stalls.autovacuums ?? '—'}`;
 
 type Pair = { full?: Measurement; bare?: Measurement };
 const percent = (part: number, whole: number) => Math.round((part / whole) * 100);
@@ -120,19 +120,22 @@ the same statements (\`bookingCreateStatements\`) with no framework. Distinct ro
 no conflicts. The open-loop rows are evenly spaced arrivals at fractions of the full stack's
 closed-loop capacity measured just before, with latency measured from each request's scheduled
 time (no coordinated omission); each rate runs on the full stack, then on the bare server, whose
-tail is what the machine and the database add without the framework.
+tail is what the machine and the database add without the framework. Each open-loop row starts
+from a settled database (a CHECKPOINT, no autovacuum worker still busy with the closed loop's
+inserts), so that it measures that load rather than the tail of the burst before it.
 
 ${pairHeader}
 ${pairRow('POST /api/bookings (closed loop)', bookings)}
 
-| open loop | rate req/s | p50 ms | p99 ms | max ms | non-2xx + errors | event-loop delay p99 / max ms | GC pauses (≥ 10 ms) | WAL flushes, mean ms |
-| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+| open loop | rate req/s | p50 ms | p99 ms | max ms | non-2xx + errors | event-loop delay p99 / max ms | GC pauses (≥ 10 ms), total | WAL flushes, mean ms | checkpoints, autovacuum runs |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 ${report.paced.map((r) => `| ${r.target ?? 'full'}${r.fraction === undefined ? '' : `, ${r.fraction * 100} % of the full stack's capacity`} | ${r.rate} | ${r.p50} | ${r.p99} | ${r.max} | ${r.non2xx + r.errors} | ${stallCells(r.stalls)} |`).join('\n')}
 
-The last three columns say where a tail comes from (loadtest/bench/stalls.ts): the service's
+The last four columns say where a tail comes from (loadtest/bench/stalls.ts): the service's
 event-loop delay (prom-client, 10 ms resolution) and its garbage-collection pauses, from its
 /metrics around the row, and PostgreSQL's WAL flushes (each durable commit waits for one;
-pg_stat_wal with track_wal_io_timing). The bare server has no /metrics: only the database column.
+pg_stat_wal with track_wal_io_timing), checkpoints and autovacuum runs completed during the
+row. The bare server has no /metrics: only the database columns.
 
 ${renderWebhooks(report)}
 Login is bound by argon2id by design (m = ${report.argon2.memoryCost} KiB, t = ${report.argon2.timeCost}, p = ${report.argon2.parallelism};

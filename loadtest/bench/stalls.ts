@@ -3,7 +3,8 @@
  * collection included) or the database's durable commits. Read around a row from the
  * service's /metrics (prom-client's default metrics: the event-loop delay histogram, which it
  * resets at each scrape, and the GC pause histogram) and from PostgreSQL's pg_stat_wal
- * (WAL flushes and their time; the bench server runs with track_wal_io_timing=on).
+ * (WAL flushes and their time — the bench server runs with track_wal_io_timing=on — and the
+ * checkpoints and autovacuum runs that completed meanwhile).
  */
 import { Client } from 'pg';
 
@@ -18,6 +19,9 @@ export interface Stalls {
   /** WAL flushes to disk during the row and their mean time (the commits' durability cost). */
   walSyncs: number;
   walSyncMeanMs: number;
+  /** Checkpoints that completed during the row, and autovacuum/autoanalyze runs that did. */
+  checkpoints?: number;
+  autovacuums?: number;
 }
 
 type Samples = Map<string, number>;
@@ -41,14 +45,31 @@ function total(samples: Samples, matches: (series: string) => boolean): number {
   return sum;
 }
 
-async function walSync(superuserUrl: string): Promise<{ syncs: number; ms: number }> {
+interface DatabaseCounters {
+  syncs: number;
+  ms: number;
+  checkpoints?: number;
+  autovacuums?: number;
+}
+
+/** PostgreSQL's cumulative counters (PostgreSQL 17's views), read again after a row. */
+async function databaseCounters(superuserUrl: string): Promise<DatabaseCounters> {
   const client = new Client({ connectionString: superuserUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ syncs: string; ms: number }>(
-      'SELECT wal_sync AS syncs, wal_sync_time AS ms FROM pg_stat_wal',
+    const { rows } = await client.query<Record<keyof DatabaseCounters, string>>(
+      `SELECT w.wal_sync AS syncs, w.wal_sync_time AS ms,
+              (SELECT num_timed + num_requested FROM pg_stat_checkpointer) AS checkpoints,
+              (SELECT coalesce(sum(autovacuum_count + autoanalyze_count), 0) FROM pg_stat_user_tables) AS autovacuums
+       FROM pg_stat_wal w`,
     );
-    return { syncs: Number(rows[0]!.syncs), ms: Number(rows[0]!.ms) };
+    const row = rows[0]!;
+    return {
+      syncs: Number(row.syncs),
+      ms: Number(row.ms),
+      checkpoints: Number(row.checkpoints),
+      autovacuums: Number(row.autovacuums),
+    };
   } finally {
     await client.end();
   }
@@ -70,10 +91,10 @@ export async function withStalls<T>(
     );
   // The first scrape also resets the service's event-loop delay histogram.
   const before = serviceBase ? await scrape(serviceBase) : undefined;
-  const walBefore = await walSync(superuserUrl);
+  const walBefore = await databaseCounters(superuserUrl);
   const result = await row();
   const after = serviceBase ? await scrape(serviceBase) : undefined;
-  const walAfter = await walSync(superuserUrl);
+  const walAfter = await databaseCounters(superuserUrl);
   const ms = (seconds: number | undefined) => Math.round((seconds ?? 0) * 10_000) / 10;
   const walSyncs = walAfter.syncs - walBefore.syncs;
   return {
@@ -89,6 +110,31 @@ export async function withStalls<T>(
         }),
       walSyncs,
       walSyncMeanMs: walSyncs ? Math.round(((walAfter.ms - walBefore.ms) / walSyncs) * 100) / 100 : 0,
+      checkpoints: walAfter.checkpoints - walBefore.checkpoints,
+      autovacuums: walAfter.autovacuums - walBefore.autovacuums,
     },
   };
+}
+
+/**
+ * Before an open-loop row: the database settled after the closed-loop row that precedes it —
+ * its dirty pages written (CHECKPOINT) and no autovacuum worker still going through the
+ * thousands of rows just inserted (waited for, up to a minute) — so that the row measures the
+ * service at that load, not the tail of the burst before it. Both servers' rows start so.
+ */
+export async function settleDatabase(superuserUrl: string): Promise<void> {
+  const client = new Client({ connectionString: superuserUrl });
+  await client.connect();
+  try {
+    await client.query('CHECKPOINT');
+    for (let waited = 0; waited < 60_000; waited += 500) {
+      const { rows } = await client.query<{ busy: number }>(
+        `SELECT count(*)::int AS busy FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'`,
+      );
+      if (rows[0]!.busy === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  } finally {
+    await client.end();
+  }
 }
