@@ -48,8 +48,8 @@ function total(samples: Samples, matches: (series: string) => boolean): number {
 interface DatabaseCounters {
   syncs: number;
   ms: number;
-  checkpoints?: number;
-  autovacuums?: number;
+  checkpoints: number;
+  autovacuums: number;
 }
 
 /** PostgreSQL's cumulative counters (PostgreSQL 17's views), read again after a row. */
