@@ -15,7 +15,7 @@ import {
 import { measure, thorough, type Measurement, type RequestSpec } from './autocannon-run';
 import { availabilityPath, bearer, bookingListPath, isoDay } from './read-rows';
 import { seedBenchData, type BenchDataSet } from './seed';
-import { bookableRooms, log, type BenchStack } from './stack';
+import { bookableRooms, log, withClient, type BenchStack } from './stack';
 
 export const scaleSeconds = Number(process.env.BENCH_SCALE_SECONDS ?? (thorough ? 5 : 3));
 
@@ -44,16 +44,6 @@ export const scaleRowNames = {
   create: 'POST /api/bookings',
   list: 'GET /api/bookings (staff, filtered)',
 } as const;
-
-async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /** Empties the hotel's data (the schema stays) and seeds one size. */
 async function reseed(url: string, rooms: number, bookingsPerRoom: number): Promise<BenchDataSet> {

@@ -56,66 +56,64 @@ export interface BenchStack {
   stop(): Promise<void>;
 }
 
+/** Runs `work` on a connection of its own to `url`, closed whatever happens. */
+export async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
 /**
  * The bench guest's notifications: 60 of them (a page and a half of the default 20), as an
  * account with a booking history has, about seeded bookings.
  */
 async function giveNotifications(superuserUrl: string, userId: string): Promise<void> {
-  const client = new Client({ connectionString: superuserUrl });
-  await client.connect();
-  try {
-    await client.query(
+  await withClient(superuserUrl, (client) =>
+    client.query(
       `INSERT INTO hotel.notifications (user_id, booking_id, type, message, read_at, created_at)
        SELECT $1, id, 'booking_created', 'Your booking ' || reference || ' was received.',
               CASE WHEN check_out < current_date THEN now() END, created_at
        FROM hotel.bookings ORDER BY created_at DESC LIMIT 60`,
       [userId],
-    );
-  } finally {
-    await client.end();
-  }
+    ),
+  );
 }
 
 /** Rooms that can be booked, by number (after a reseed). */
 export const bookableRooms = (url: string) => bookableRoomIds(url);
 
-async function serverVersion(url: string): Promise<string> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version;
-  } finally {
-    await client.end();
-  }
-}
+const serverVersion = (url: string): Promise<string> =>
+  withClient(
+    url,
+    async (client) =>
+      (await client.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version,
+  );
 
-async function changeableBookings(url: string): Promise<BenchStack['changeable']> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ id: string; guests: number }>(
-      `SELECT b.id, b.guests FROM hotel.bookings b JOIN hotel.rooms r ON r.id = b.room_id
-       WHERE b.status IN ('pending', 'confirmed') AND b.check_in > current_date + 1 AND r.capacity >= 2
-       ORDER BY b.id LIMIT 3000`,
-    );
-    return rows;
-  } finally {
-    await client.end();
-  }
-}
+const changeableBookings = (url: string): Promise<BenchStack['changeable']> =>
+  withClient(
+    url,
+    async (client) =>
+      (
+        await client.query<{ id: string; guests: number }>(
+          `SELECT b.id, b.guests FROM hotel.bookings b JOIN hotel.rooms r ON r.id = b.room_id
+           WHERE b.status IN ('pending', 'confirmed') AND b.check_in > current_date + 1 AND r.capacity >= 2
+           ORDER BY b.id LIMIT 3000`,
+        )
+      ).rows,
+  );
 
-async function bookableRoomIds(url: string): Promise<string[]> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ id: string }>(
-      `SELECT id FROM hotel.rooms WHERE status <> 'maintenance' ORDER BY number`,
-    );
-    return rows.map((r) => r.id);
-  } finally {
-    await client.end();
-  }
-}
+const bookableRoomIds = (url: string): Promise<string[]> =>
+  withClient(url, async (client) =>
+    (
+      await client.query<{ id: string }>(
+        `SELECT id FROM hotel.rooms WHERE status <> 'maintenance' ORDER BY number`,
+      )
+    ).rows.map((r) => r.id),
+  );
 
 /** The admin (from configuration), a staff member promoted by the admin, and a guest. */
 async function benchTokens(auth: string): Promise<BenchStack['tokens']> {

@@ -6,7 +6,7 @@
  * (WAL flushes and their time — the bench server runs with track_wal_io_timing=on — and the
  * checkpoints and autovacuum runs that completed meanwhile).
  */
-import { Client } from 'pg';
+import { withClient } from './stack';
 
 export interface Stalls {
   /** The service's event-loop delay during the row (10 ms resolution); absent for the bare server. */
@@ -54,25 +54,21 @@ interface DatabaseCounters {
 
 /** PostgreSQL's cumulative counters (PostgreSQL 17's views), read again after a row. */
 async function databaseCounters(superuserUrl: string): Promise<DatabaseCounters> {
-  const client = new Client({ connectionString: superuserUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<Record<keyof DatabaseCounters, string>>(
+  const { rows } = await withClient(superuserUrl, (client) =>
+    client.query<Record<keyof DatabaseCounters, string>>(
       `SELECT w.wal_sync AS syncs, w.wal_sync_time AS ms,
               (SELECT num_timed + num_requested FROM pg_stat_checkpointer) AS checkpoints,
               (SELECT coalesce(sum(autovacuum_count + autoanalyze_count), 0) FROM pg_stat_user_tables) AS autovacuums
        FROM pg_stat_wal w`,
-    );
-    const row = rows[0]!;
-    return {
-      syncs: Number(row.syncs),
-      ms: Number(row.ms),
-      checkpoints: Number(row.checkpoints),
-      autovacuums: Number(row.autovacuums),
-    };
-  } finally {
-    await client.end();
-  }
+    ),
+  );
+  const row = rows[0]!;
+  return {
+    syncs: Number(row.syncs),
+    ms: Number(row.ms),
+    checkpoints: Number(row.checkpoints),
+    autovacuums: Number(row.autovacuums),
+  };
 }
 
 /** Runs `row` and reports the service's (when `serviceBase` is given) and the database's stalls during it. */
@@ -123,9 +119,7 @@ export async function withStalls<T>(
  * service at that load, not the tail of the burst before it. Both servers' rows start so.
  */
 export async function settleDatabase(superuserUrl: string): Promise<void> {
-  const client = new Client({ connectionString: superuserUrl });
-  await client.connect();
-  try {
+  await withClient(superuserUrl, async (client) => {
     await client.query('CHECKPOINT');
     for (let waited = 0; waited < 60_000; waited += 500) {
       const { rows } = await client.query<{ busy: number }>(
@@ -134,7 +128,5 @@ export async function settleDatabase(superuserUrl: string): Promise<void> {
       if (rows[0]!.busy === 0) return;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
-  } finally {
-    await client.end();
-  }
+  });
 }

@@ -110,11 +110,15 @@ function sessionFrom(email: string, password: string, pair: TokenPair): Session 
   };
 }
 
-/** Logs in; undefined when that fails (teardown() goes on without the session). */
-export function tryLogin(email: string, password: string, name = 'auth_login'): Session | undefined {
-  const res = post('/api/auth/login', { email, password }, name);
+/** The session a login's answer opens, checked (`login 200`); undefined when it failed. */
+function sessionOf(res: Response, email: string, password: string): Session | undefined {
   if (!check(res, { 'login 200': (r) => r.status === 200 })) return undefined;
   return sessionFrom(email, password, res.json() as unknown as TokenPair);
+}
+
+/** Logs in; undefined when that fails (teardown() goes on without the session). */
+export function tryLogin(email: string, password: string, name = 'auth_login'): Session | undefined {
+  return sessionOf(post('/api/auth/login', { email, password }, name), email, password);
 }
 
 /** Logs in or fails (ends the iteration; in setup(), the test). */
@@ -185,8 +189,9 @@ export function adminLogin(name: string): Session {
       continue;
     }
     recordServerErrors(res);
-    if (!check(res, { 'login 200': (r) => r.status === 200 })) fail(`login failed for ${email}`);
-    return sessionFrom(email, password, res.json() as unknown as TokenPair);
+    const session = sessionOf(res, email, password);
+    if (!session) fail(`login failed for ${email}`);
+    return session;
   }
 }
 
