@@ -127,6 +127,10 @@ CREATE INDEX bookings_status_created_at_idx ON hotel.bookings USING btree (statu
 CREATE INDEX bookings_updated_at_idx ON hotel.bookings USING btree (updated_at, id);
 CREATE INDEX bookings_user_id_created_at_idx ON hotel.bookings USING btree (user_id, created_at DESC, id DESC);
 CREATE TRIGGER bookings_fill_legacy_insert BEFORE INSERT ON hotel.bookings FOR EACH ROW WHEN (((new.guest_id IS NULL) OR (new.reference IS NULL))) EXECUTE FUNCTION hotel.fill_legacy_booking();
+CREATE TRIGGER bookings_track_vacancies_delete AFTER DELETE ON hotel.bookings REFERENCING OLD TABLE AS old_bookings FOR EACH STATEMENT EXECUTE FUNCTION hotel.track_room_vacancies();
+CREATE TRIGGER bookings_track_vacancies_insert AFTER INSERT ON hotel.bookings REFERENCING NEW TABLE AS new_bookings FOR EACH STATEMENT EXECUTE FUNCTION hotel.track_room_vacancies();
+CREATE TRIGGER bookings_track_vacancies_update AFTER UPDATE ON hotel.bookings REFERENCING OLD TABLE AS old_bookings NEW TABLE AS new_bookings FOR EACH STATEMENT EXECUTE FUNCTION hotel.track_room_vacancies();
+CREATE TRIGGER bookings_truncate_frees_rooms AFTER TRUNCATE ON hotel.bookings FOR EACH STATEMENT EXECUTE FUNCTION hotel.free_all_rooms();
 
 CREATE TABLE hotel.check_ins (
   id uuid NOT NULL DEFAULT gen_random_uuid(),
@@ -211,6 +215,15 @@ CREATE INDEX notifications_booking_id_idx ON hotel.notifications USING btree (bo
 CREATE INDEX notifications_unread_idx ON hotel.notifications USING btree (user_id, created_at DESC, id DESC) WHERE (read_at IS NULL);
 CREATE INDEX notifications_user_id_created_at_idx ON hotel.notifications USING btree (user_id, created_at DESC, id DESC);
 
+CREATE TABLE hotel.room_vacancies (
+  room_id uuid NOT NULL,
+  free daterange NOT NULL
+);
+ALTER TABLE hotel.room_vacancies ADD CONSTRAINT room_vacancies_free_check CHECK ((NOT isempty(free)));
+ALTER TABLE hotel.room_vacancies ADD CONSTRAINT room_vacancies_room_id_fkey FOREIGN KEY (room_id) REFERENCES hotel.rooms(id) ON DELETE CASCADE;
+CREATE INDEX room_vacancies_free_idx ON hotel.room_vacancies USING spgist (free) INCLUDE (room_id);
+CREATE INDEX room_vacancies_room_idx ON hotel.room_vacancies USING btree (room_id, free);
+
 CREATE TABLE hotel.rooms (
   id uuid NOT NULL DEFAULT gen_random_uuid(),
   number text NOT NULL,
@@ -236,6 +249,7 @@ CREATE UNIQUE INDEX rooms_number_key ON hotel.rooms USING btree (number) WHERE (
 CREATE INDEX rooms_number_order_idx ON hotel.rooms USING btree (number COLLATE "C", id) WHERE (deleted_at IS NULL);
 CREATE INDEX rooms_price_order_covering_idx ON hotel.rooms USING btree (price_per_night, number COLLATE "C", id) INCLUDE (type, capacity, status, housekeeping, created_at, updated_at, deleted_at) WHERE (deleted_at IS NULL);
 CREATE INDEX rooms_type_idx ON hotel.rooms USING btree (type) WHERE (deleted_at IS NULL);
+CREATE TRIGGER rooms_free_new AFTER INSERT ON hotel.rooms REFERENCING NEW TABLE AS new_rooms FOR EACH STATEMENT EXECUTE FUNCTION hotel.free_new_rooms();
 
 CREATE TABLE hotel.webhook_deliveries (
   id uuid NOT NULL DEFAULT gen_random_uuid(),
@@ -313,6 +327,25 @@ AS $function$
         RETURN NEW;
       END $function$;
 
+CREATE OR REPLACE FUNCTION hotel.free_all_rooms()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+        BEGIN
+          DELETE FROM hotel.room_vacancies;
+          INSERT INTO hotel.room_vacancies (room_id, free) SELECT r.id, daterange(NULL, NULL) FROM hotel.rooms r;
+          RETURN NULL;
+        END $function$;
+
+CREATE OR REPLACE FUNCTION hotel.free_new_rooms()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+        BEGIN
+          INSERT INTO hotel.room_vacancies (room_id, free) SELECT r.id, daterange(NULL, NULL) FROM new_rooms r;
+          RETURN NULL;
+        END $function$;
+
 CREATE OR REPLACE FUNCTION hotel.new_booking_reference()
  RETURNS text
  LANGUAGE plpgsql
@@ -339,3 +372,113 @@ AS $function$
         END LOOP;
         RETURN candidate;
       END $function$;
+
+CREATE OR REPLACE FUNCTION hotel.occupy_room_vacancy(room uuid, stay daterange)
+ RETURNS void
+ LANGUAGE plpgsql
+AS $function$
+        DECLARE
+          around daterange;
+        BEGIN
+          DELETE FROM hotel.room_vacancies v WHERE v.room_id = room AND v.free @> stay RETURNING v.free INTO around;
+          IF around IS NULL THEN
+            PERFORM hotel.rebuild_room_vacancies(ARRAY[room]);
+            RETURN;
+          END IF;
+          INSERT INTO hotel.room_vacancies (room_id, free)
+          SELECT room, part
+          FROM (VALUES (daterange(lower(around), lower(stay))), (daterange(upper(stay), upper(around)))) AS parts (part)
+          WHERE NOT isempty(part);
+        END $function$;
+
+CREATE OR REPLACE FUNCTION hotel.rebuild_room_vacancies(rooms uuid[])
+ RETURNS void
+ LANGUAGE sql
+AS $function$
+        DELETE FROM hotel.room_vacancies WHERE room_id = ANY (rooms);
+        INSERT INTO hotel.room_vacancies (room_id, free)
+        SELECT room_id, daterange(free_from, free_until)
+        FROM (
+          SELECT b.room_id, lag(b.check_out) OVER (PARTITION BY b.room_id ORDER BY b.check_in) AS free_from,
+                 b.check_in AS free_until
+          FROM hotel.bookings b WHERE b.room_id = ANY (rooms) AND b.status IN ('pending', 'confirmed', 'checked_in')
+          UNION ALL
+          SELECT r.id, (SELECT max(b.check_out) FROM hotel.bookings b WHERE b.room_id = r.id AND b.status IN ('pending', 'confirmed', 'checked_in')), NULL
+          FROM hotel.rooms r WHERE r.id = ANY (rooms)
+        ) gaps
+        WHERE free_from IS NULL OR free_until IS NULL OR free_from < free_until;
+      $function$;
+
+CREATE OR REPLACE FUNCTION hotel.release_room_vacancy(room uuid, stay daterange)
+ RETURNS void
+ LANGUAGE plpgsql
+AS $function$
+        DECLARE
+          merged daterange := stay;
+          neighbour daterange;
+        BEGIN
+          IF EXISTS (SELECT 1 FROM hotel.room_vacancies v WHERE v.room_id = room AND v.free && stay) THEN
+            PERFORM hotel.rebuild_room_vacancies(ARRAY[room]);
+            RETURN;
+          END IF;
+          FOR neighbour IN
+            DELETE FROM hotel.room_vacancies v WHERE v.room_id = room AND v.free -|- stay RETURNING v.free
+          LOOP
+            merged := merged + neighbour;
+          END LOOP;
+          INSERT INTO hotel.room_vacancies (room_id, free) VALUES (room, merged);
+        END $function$;
+
+CREATE OR REPLACE FUNCTION hotel.track_room_vacancies()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+        DECLARE
+          released daterange[] := '{}';
+          released_rooms uuid[] := '{}';
+          occupied daterange[] := '{}';
+          occupied_rooms uuid[] := '{}';
+          rooms uuid[];
+        BEGIN
+          -- (a statement naming a transition table its trigger does not have fails to plan)
+          IF TG_OP = 'INSERT' THEN
+            SELECT coalesce(array_agg(n.room_id), '{}'), coalesce(array_agg(daterange(n.check_in, n.check_out)), '{}')
+            INTO occupied_rooms, occupied
+            FROM new_bookings n WHERE n.status IN ('pending', 'confirmed', 'checked_in');
+          ELSIF TG_OP = 'DELETE' THEN
+            SELECT coalesce(array_agg(o.room_id), '{}'), coalesce(array_agg(daterange(o.check_in, o.check_out)), '{}')
+            INTO released_rooms, released
+            FROM old_bookings o WHERE o.status IN ('pending', 'confirmed', 'checked_in');
+          ELSE
+            -- the stays that changed: held before and not the same after, held after and not the same before
+            SELECT coalesce(array_agg(o.room_id), '{}'), coalesce(array_agg(daterange(o.check_in, o.check_out)), '{}')
+            INTO released_rooms, released
+            FROM old_bookings o JOIN new_bookings n ON n.id = o.id
+            WHERE o.status IN ('pending', 'confirmed', 'checked_in') AND NOT (n.status IN ('pending', 'confirmed', 'checked_in') AND (n.room_id, n.check_in, n.check_out) = (o.room_id, o.check_in, o.check_out));
+            SELECT coalesce(array_agg(n.room_id), '{}'), coalesce(array_agg(daterange(n.check_in, n.check_out)), '{}')
+            INTO occupied_rooms, occupied
+            FROM old_bookings o JOIN new_bookings n ON n.id = o.id
+            WHERE n.status IN ('pending', 'confirmed', 'checked_in') AND NOT (o.status IN ('pending', 'confirmed', 'checked_in') AND (n.room_id, n.check_in, n.check_out) = (o.room_id, o.check_in, o.check_out));
+          END IF;
+          SELECT coalesce(array_agg(DISTINCT room ORDER BY room), '{}') INTO rooms
+          FROM unnest(released_rooms || occupied_rooms) AS room;
+          IF cardinality(rooms) = 0 THEN
+            RETURN NULL;
+          END IF;
+          -- One room's vacancies change one transaction at a time, in room order (no deadlock
+          -- between two statements of many rooms); a statement after the lock sees the last
+          -- committed ones.
+          PERFORM pg_advisory_xact_lock(hashtext('hotel.room_vacancies'), hashtext(room::text))
+          FROM unnest(rooms) AS room ORDER BY room;
+          IF cardinality(released) + cardinality(occupied) > 32 THEN
+            PERFORM hotel.rebuild_room_vacancies(rooms);
+            RETURN NULL;
+          END IF;
+          FOR i IN 1 .. cardinality(released) LOOP
+            PERFORM hotel.release_room_vacancy(released_rooms[i], released[i]);
+          END LOOP;
+          FOR i IN 1 .. cardinality(occupied) LOOP
+            PERFORM hotel.occupy_room_vacancy(occupied_rooms[i], occupied[i]);
+          END LOOP;
+          RETURN NULL;
+        END $function$;

@@ -50,7 +50,7 @@ async function reseed(url: string, rooms: number, bookingsPerRoom: number): Prom
   await withClient(url, (client) =>
     client.query(
       `TRUNCATE hotel.webhook_deliveries, hotel.notifications, hotel.booking_events, hotel.check_ins,
-                hotel.check_outs, hotel.idempotency_keys, hotel.bookings, hotel.guests, hotel.rooms`,
+                hotel.check_outs, hotel.idempotency_keys, hotel.bookings, hotel.guests, hotel.room_vacancies, hotel.rooms`,
     ),
   );
   const dataSet = await seedBenchData(url, rooms, 10_000, bookingsPerRoom);

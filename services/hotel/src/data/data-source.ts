@@ -6,6 +6,7 @@ import { FrontDeskConstraints1765000000002 } from '../../migrations/176500000000
 import { Webhooks1766000000000 } from '../../migrations/1766000000000-webhooks';
 import { ScalingIndexes1767000000000 } from '../../migrations/1767000000000-scaling-indexes';
 import { AvailabilityCoveringIndex1768000000000 } from '../../migrations/1768000000000-availability-covering-index';
+import { RoomVacancies1769000000000 } from '../../migrations/1769000000000-room-vacancies';
 
 /** In order; exported for the upgrade test, which stops after the first to play the previous release. */
 export const hotelMigrations = [
@@ -16,6 +17,7 @@ export const hotelMigrations = [
   Webhooks1766000000000,
   ScalingIndexes1767000000000,
   AvailabilityCoveringIndex1768000000000,
+  RoomVacancies1769000000000,
 ];
 
 export function createHotelDataSource(db: DatabaseConfig, migrations = hotelMigrations) {
