@@ -107,6 +107,8 @@ export interface KeysetParts {
   cursorColumn: string;
   /** A WHERE clause of `conditions` and the keyset condition after the cursor ('' for none). */
   where(conditions: string[]): string;
+  /** `ORDER BY …` (the keys, no limit). */
+  orderBy: string;
   /** `ORDER BY … LIMIT limit + 1`. */
   orderByLimit: string;
 }
@@ -191,6 +193,7 @@ export function sortOrders<Field extends string>(id: string, fields: Record<Fiel
           const all = after ? [...conditions, after] : conditions;
           return all.length > 0 ? `WHERE ${all.join(' AND ')}` : '';
         },
+        orderBy: `ORDER BY ${keyset.orderBy}`,
         orderByLimit: `ORDER BY ${keyset.orderBy} LIMIT ${params.param(limit + 1)}`,
       });
       return { text, values: params.values, toPage: (rows) => keyset.toPage(rows, limit) };

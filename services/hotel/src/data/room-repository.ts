@@ -83,57 +83,62 @@ export function roomByIdQuery(id: string): SqlQuery {
 }
 
 /**
- * Below this many free rooms, availability reads the free rooms from their vacancies; from
- * it on, it walks the rooms in the sort's order. Exported for the tests of both ways.
- */
-export const sparseAvailabilityRooms = 1000;
-
-/**
  * Rooms not in maintenance with no booking in an active state overlapping [checkIn, checkOut),
  * with the price of the stay computed in SQL as numeric; `limit + 1` rows to detect a next
- * page. Its cost follows the page and the rooms free for the stay, not the inventory; which of
- * two ways answers depends on how many rooms are free, counted up to sparseAvailabilityRooms in
- * the vacancy index first (the room_vacancies migration):
+ * page. Its cost follows the page and the rooms free for the stay, not the inventory:
  *
- * - Few free rooms (a busy stay): they are read from the SP-GiST index of vacancies (a room's
- *   vacancy contains the stay), then sorted. Walking the rooms instead would probe every room
- *   of the hotel to prove that no more are free.
- * - Many free rooms: the rooms are walked in the sort's index and each is probed until the page
- *   is full; free rooms are dense, so the walk is short. The probe reads one index entry per
- *   room: the room's active booking that starts last before checkOut overlaps the stay exactly
- *   when any active booking does, because a room's active bookings never overlap each other
- *   (bookings_no_overlap): an earlier one that reached past checkIn would overlap that last one.
+ * 1. The rooms are walked in the sort's index and each is probed, until the page is full or a
+ *    budget of √((limit + 1) × rooms) rooms is walked (the hotel's size from its statistics).
+ *    The probe reads one index entry per room: the room's active booking that starts last
+ *    before checkOut overlaps the stay exactly when any active booking does, because a room's
+ *    active bookings never overlap each other (bookings_no_overlap): an earlier one that
+ *    reached past checkIn would overlap that last one. When many rooms are free (most stays),
+ *    the page fills after a few probes.
+ * 2. If the page is not full and rooms are left unwalked (a busy stay: few rooms free), the
+ *    free rooms are read from the SP-GiST index of vacancies instead (room_vacancies: a room
+ *    is free when one of its vacancies contains the stay) and sorted: the cost of the free
+ *    rooms, where walking on would probe every room of the hotel to prove no more are free.
  *
- * Both are branches of one statement (one snapshot), each planned for its own order and limit,
- * gated by the count: the other branch is never run and yields no rows. Exported so the benchmark's bare baseline server runs exactly this SQL.
+ * The budget balances the two: a walk of B rooms finds about B × free / rooms free ones, so a
+ * walk that fails its budget means fewer than about √((limit + 1) × rooms) free rooms to read.
+ * Both answers are exact; one statement (one snapshot) holds both, the second gated by the
+ * first. Exported so the benchmark's bare baseline server runs exactly this SQL.
  */
 export function availabilityQuery(search: AvailabilitySearch): PageQuery {
   const { values, param } = sqlParams([search.checkIn, search.checkOut, search.nights]);
-  const sparse = `((SELECT count(*) FROM free_rooms) < ${sparseAvailabilityRooms})`;
   const where = ['r.deleted_at IS NULL', `r.status <> 'maintenance'`];
-  const probe = `NOT EXISTS (
+  if (search.guests !== undefined) where.push(`r.capacity >= ${param(search.guests)}`);
+  if (search.type !== undefined) where.push(`r.type = ${param(search.type)}`);
+  const pageRows = `${param(search.limit + 1)}::int`;
+  const free = `NOT EXISTS (
     SELECT 1 FROM (
       SELECT b.check_out FROM hotel.bookings b
       WHERE b.room_id = r.id AND b.status IN (${activeList}) AND b.check_in < $2::date
       ORDER BY b.check_in DESC LIMIT 1) latest
     WHERE latest.check_out > $1::date)`;
-  if (search.guests !== undefined) where.push(`r.capacity >= ${param(search.guests)}`);
-  if (search.type !== undefined) where.push(`r.type = ${param(search.type)}`);
   return availabilityOrders.pageQuery(search, { values, param }, (page) => {
     const stay = `${roomColumns('r')}, (r.price_per_night * $3::integer)::numeric(12, 2)::text AS "totalPrice",
       ${page.cursorColumn}`;
-    return `WITH free_rooms AS MATERIALIZED (
-        SELECT v.room_id FROM hotel.room_vacancies v
-        WHERE v.free @> daterange($1::date, $2::date) LIMIT ${sparseAvailabilityRooms})
-      SELECT r.* FROM (
-        (SELECT ${stay} FROM hotel.rooms r
-         ${page.where([...where, sparse, 'r.id = ANY (ARRAY(SELECT room_id FROM free_rooms))'])}
-         ${page.orderByLimit})
-        UNION ALL
-        (SELECT ${stay} FROM hotel.rooms r
-         ${page.where([...where, `NOT ${sparse}`, probe])}
-         ${page.orderByLimit})
-      ) r`;
+    const walkBudget = '(SELECT rooms FROM walk_budget)';
+    return `WITH walk_budget AS (
+        SELECT greatest(${pageRows}, ceil(sqrt(${pageRows} * greatest(c.reltuples, 0)))::int) AS rooms
+        FROM pg_class c WHERE c.oid = 'hotel.rooms'::regclass),
+      walked AS MATERIALIZED (
+        SELECT ${stay}
+        FROM (SELECT * FROM hotel.rooms r ${page.where(where)} ${page.orderBy} LIMIT ${walkBudget}) r
+        WHERE ${free} ${page.orderByLimit}),
+      walk_answers AS (
+        SELECT (SELECT count(*) FROM walked) = ${pageRows}
+          OR NOT EXISTS (SELECT 1 FROM hotel.rooms r ${page.where(where)} OFFSET ${walkBudget}) AS yes)
+      SELECT * FROM walked WHERE (SELECT yes FROM walk_answers)
+      UNION ALL
+      (SELECT ${stay} FROM hotel.rooms r
+       ${page.where([
+         ...where,
+         'NOT (SELECT yes FROM walk_answers)',
+         'r.id = ANY (ARRAY(SELECT v.room_id FROM hotel.room_vacancies v WHERE v.free @> daterange($1::date, $2::date)))',
+       ])}
+       ${page.orderByLimit})`;
   });
 }
 
